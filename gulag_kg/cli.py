@@ -1,0 +1,397 @@
+"""The ``gulag-kg`` command: a thin client of the library.
+
+Exit codes, the same for every command: 0 success (for ``validate``: the data conforms),
+1 ``validate`` found violations, 2 could not run (one line ``Error: ...`` on stderr).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import GulagKgError
+
+
+class CouldNotRun(click.ClickException):
+    """Any :class:`GulagKgError`, shown as one ``Error: ...`` line, exit code 2."""
+
+    exit_code = 2
+
+
+class Group(click.Group):
+    """Translates library errors into :class:`CouldNotRun`, in one place."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except GulagKgError as exc:
+            raise CouldNotRun(str(exc)) from None
+        except BrokenPipeError:  # `gulag-kg export | head`
+            sys.stderr.close()
+            ctx.exit(0)
+
+
+@dataclass
+class Settings:
+    data_files: tuple[Path, ...] = ()
+    shipped: bool = True
+    _kg: object = field(default=None, repr=False)
+
+    def kg(self):
+        if self._kg is None:
+            from .kg import load
+            from .loading import check_data_files
+
+            self._kg = load(check_data_files(self.data_files), shipped=self.shipped)
+        return self._kg
+
+
+pass_settings = click.make_pass_decorator(Settings)
+
+
+def _is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", prog_name="gulag-kg")
+@click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
+              help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD; .gz too). Repeatable.")
+@click.pass_context
+def cli(ctx: click.Context, data_files: tuple[Path, ...]) -> None:
+    """gulag-kg: an open knowledge graph of the Soviet Gulag.
+
+    Every command works on the shipped graph (ontology + graph/), plus any --data files.
+    Exit codes: 0 success, 1 validation found violations, 2 could not run.
+
+    \b
+    Example:
+        gulag-kg claims gulag deaths
+        gulag-kg describe NKVD
+        gulag-kg query --list
+    """
+    ctx.obj = Settings(data_files=data_files)
+
+
+# --- validate -------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("data_files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
+              help="Lowest severity that makes validation fail (exit 1).")
+@pass_settings
+def validate(settings: Settings, data_files: tuple[Path, ...], fmt: str, fail_on: str) -> None:
+    """Validate data against the shipped SHACL shapes.
+
+    With no files, validates the shipped graph. With files, validates those files (with the
+    ontology as support) instead. Exit 0 if the data conforms, 1 if not, 2 if it could not run.
+
+    \b
+    Example:
+        gulag-kg validate
+        gulag-kg validate my-camps.ttl --format json
+    """
+    from .kg import load
+    from .loading import check_data_files
+    from .validation import Severity, render_report_json, render_report_text
+
+    if data_files:
+        kg = load(check_data_files(data_files), shipped=False)
+    else:
+        kg = settings.kg()
+    report = kg.validate()
+    severity = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION
+    render = render_report_json if fmt == "json" else render_report_text
+    click.echo(render(report, fail_on=severity))
+    sys.exit(0 if report.conforms(fail_on=severity) else 1)
+
+
+# --- query ----------------------------------------------------------------------------------
+
+
+def _parse_param(ctx, param, values):
+    out = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"{item!r}: expected NAME=VALUE, e.g. --param camp=camp:norillag")
+        out[name] = value
+    return out
+
+
+@cli.command()
+@click.argument("query", required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
+              default=None, help="Result format (default: table on a terminal, tsv otherwise; turtle for CONSTRUCT/DESCRIBE).")
+@click.option("--param", "params", multiple=True, callback=_parse_param, metavar="NAME=VALUE",
+              help="Bind a variable: an IRI <...>, a prefixed name, a number, \"text\"@lang or text. Repeatable.")
+@click.option("--list", "list_queries", is_flag=True, help="List the shipped named queries.")
+@click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to remote endpoints (network access).")
+@pass_settings
+def query(settings: Settings, query: str | None, fmt: str | None, params: dict, list_queries: bool, allow_service: bool) -> None:
+    """Run a SPARQL query: inline text, a .rq file, or a shipped query's name.
+
+    Queries are read-only: updates are refused, and SERVICE unless --allow-service.
+
+    \b
+    Example:
+        gulag-kg query --list
+        gulag-kg query death-toll-estimates
+        gulag-kg query claims-by-claimant --param claimant=person:zemskov
+        gulag-kg query 'SELECT ?camp WHERE { ?camp a gk:CampAdministration }' --format csv
+    """
+    from .query import named_queries
+
+    if list_queries:
+        library = named_queries()
+        width = max(len(n) for n in library)
+        for name, q in library.items():
+            params_text = f"  [--param {' --param '.join(p.split()[0] + '=...' for p in q.params)}]" if q.params else ""
+            click.echo(f"{name.ljust(width)}  {q.title}{params_text}")
+        return
+    if query is None:
+        raise click.UsageError("give a QUERY (inline SPARQL, a .rq file or a named query), or --list")
+    from .query_output import write_query_result
+
+    write_query_result(settings.kg().store, query, params=params, fmt=fmt or ("table" if _is_terminal() else "tsv"),
+                       allow_service=allow_service, out=sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "nquads", "trig"]), default="turtle", show_default=True)
+@click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@pass_settings
+def export(settings: Settings, fmt: str, output: Path | None) -> None:
+    """Export the whole graph, byte-identical for the same graph.
+
+    turtle, jsonld and nt carry the union of all named graphs; nquads and trig keep the
+    graphs apart. The JSON-LD embeds the project's context and needs no network to read.
+
+    \b
+    Example:
+        gulag-kg export --format jsonld -o gulag-kg.jsonld
+    """
+    from .export import write_atomically
+
+    data = settings.kg().export(fmt)
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        write_atomically(output, data)
+        click.echo(f"wrote {len(data):,} bytes to {output}", err=True)
+
+
+# --- describe, claims, timeline, stats ----------------------------------------------------------
+
+
+@cli.command()
+@click.argument("thing")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_settings
+def describe(settings: Settings, thing: str, fmt: str) -> None:
+    """Everything the graph knows of one entity: labels, facts, claims, quotes, Wikidata link.
+
+    THING is an IRI, a prefixed name (agency:nkvd), or a label in any language (NKVD, ГУЛАГ).
+
+    \b
+    Example:
+        gulag-kg describe NKVD
+        gulag-kg describe person:zemskov --format json
+    """
+    from .render import to_json
+    from .text import render_description
+
+    description = settings.kg().describe(thing)
+    click.echo(to_json(description) if fmt == "json" else render_description(description))
+
+
+@cli.command()
+@click.argument("thing")
+@click.argument("property", required=False)
+@click.option("--quotes", is_flag=True, help="Show the quote under each claim.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default=None,
+              help="Output format (default: table on a terminal, tsv otherwise).")
+@pass_settings
+def claims(settings: Settings, thing: str, property: str | None, quotes: bool, fmt: str | None) -> None:
+    """Every claim about THING side by side, optionally of one PROPERTY (e.g. deaths).
+
+    \b
+    Example:
+        gulag-kg claims gulag deaths --quotes
+        gulag-kg claims gulag prisonerPopulation --format csv
+    """
+    from .render import to_json
+    from .text import render_claims
+
+    rows = settings.kg().claims(thing, property)
+    if not rows:
+        what = f" of property {property}" if property else ""
+        click.echo(f"no claims{what} about {thing}", err=True)
+        return
+    fmt = fmt or ("table" if _is_terminal() else "tsv")
+    click.echo(to_json(rows) if fmt == "json" else render_claims(rows, fmt=fmt, quotes=quotes))
+
+
+@cli.command()
+@click.argument("thing")
+@click.option("--quotes", is_flag=True, help="Show the quote under each line.")
+@pass_settings
+def timeline(settings: Settings, thing: str, quotes: bool) -> None:
+    """An agency's or a camp's history in order: renamings, subordination, heads, events.
+
+    \b
+    Example:
+        gulag-kg timeline GULAG
+        gulag-kg timeline NKVD --quotes
+    """
+    from .text import render_timeline
+
+    kg = settings.kg()
+    entity = kg.resolve(thing)
+    entries = kg.timeline(thing)
+    click.echo(render_timeline(entity, entries, quotes=quotes))
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@pass_settings
+def stats(settings: Settings, fmt: str) -> None:
+    """Counts by class, claims by property, claimant and source; coverage of quotes and links.
+
+    \b
+    Example:
+        gulag-kg stats
+    """
+    from .render import to_json
+    from .text import render_stats
+
+    result = settings.kg().stats()
+    click.echo(to_json(result) if fmt == "json" else render_stats(result))
+
+
+# --- quotes and coverage ----------------------------------------------------------------------
+
+
+@cli.command("check-quotes")
+@pass_settings
+def check_quotes_command(settings: Settings) -> None:
+    """Check that every quote of the graph is verbatim in its stored source text.
+
+    Exit 0 when all are, 1 when some are not (each is listed).
+
+    \b
+    Example:
+        gulag-kg check-quotes
+    """
+    from .quotes import check_quotes, locate_quotes
+
+    store = settings.kg().store
+    problems = check_quotes(store)
+    for p in problems:
+        click.echo(f"{p.owner}: {p.reason}: {p.exact[:100]!r}")
+    total = len(locate_quotes(store))
+    click.echo(f"{total - len(problems)} of {total} quotes are verbatim and select one place of their source")
+    sys.exit(1 if problems else 0)
+
+
+@cli.command()
+@click.option("--missing", is_flag=True, help="List only the figures no claim's quote carries.")
+@click.option("--format", "fmt", type=click.Choice(["text", "tsv", "json"]), default="text", show_default=True)
+@pass_settings
+def coverage(settings: Settings, missing: bool, fmt: str) -> None:
+    """Which figures of the article's body are carried by a claim's quote.
+
+    Lists every number of the article's body (years, list numbering and ISBNs left out) with
+    its line and whether a claim's quote carries it.
+
+    \b
+    Example:
+        gulag-kg coverage --missing
+    """
+    from .quotes import quantity_coverage
+    from .render import to_json
+
+    figures = quantity_coverage(settings.kg().store)
+    shown = [f for f in figures if not f.in_claim] if missing else figures
+    if fmt == "json":
+        click.echo(to_json(shown))
+    else:
+        for f in shown:
+            mark = "claim" if f.in_claim else ("quote" if f.in_any_quote else "MISSING")
+            sep = "\t" if fmt == "tsv" else "  "
+            click.echo(sep.join([f"line {f.line}:{f.column}", f.text, mark, f.context]))
+    covered = sum(f.in_claim for f in figures)
+    click.echo(f"{covered} of {len(figures)} figures of the article's body are carried by a claim's quote", err=True)
+
+
+# --- plot -------------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("quantity", type=click.Choice(["population", "deaths"]))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Image file (.png or .svg). Default: gulag-<quantity>.png")
+@pass_settings
+def plot(settings: Settings, quantity: str, output: Path | None) -> None:
+    """Chart every claim about the Gulag's prisoner population or deaths over time.
+
+    One series per claimant; ranges are drawn as bands, periods as horizontal bars.
+
+    \b
+    Example:
+        gulag-kg plot deaths -o deaths.svg
+    """
+    from .plot import plot_quantity
+
+    output = output or Path(f"gulag-{quantity}.png")
+    count = plot_quantity(settings.kg().store, quantity, output)
+    click.echo(f"plotted {count} claims to {output}", err=True)
+
+
+# --- links ----------------------------------------------------------------------------------
+
+
+@cli.group(cls=Group)
+def link() -> None:
+    """Links between the graph's entities and Wikidata."""
+
+
+@link.command("from-table")
+@click.option("--table", type=click.Path(path_type=Path), default=None,
+              help="The verified QID table (default: graph/wikidata-qids.tsv).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Where to write (default: graph/wikidata.ttl).")
+@pass_settings
+def link_from_table(settings: Settings, table: Path | None, output: Path | None) -> None:
+    """Write the Wikidata links of the verified QID table for the entities the graph holds.
+
+    Each link carries where it came from (the table's row), its confidence and its note.
+
+    \b
+    Example:
+        gulag-kg link from-table
+    """
+    from . import paths
+    from .export import write_atomically
+    from .wikidata import build_links_turtle, read_qid_table
+
+    root = paths.project_root() / "graph"
+    rows = read_qid_table(table or root / "wikidata-qids.tsv")
+    text = build_links_turtle(rows, settings.kg().store)
+    output = output or root / "wikidata.ttl"
+    write_atomically(output, text.encode("utf-8"))
+    click.echo(f"wrote {text.count('owl:sameAs')} links to {output}", err=True)
+
+
+def main() -> None:
+    cli(prog_name="gulag-kg")

@@ -1,0 +1,83 @@
+"""The derived graph: what the loader computes from the hand-kept data, never hand-edited.
+
+* ``gk:periodStart`` / ``gk:periodEnd`` (``xsd:date``) from every EDTF ``gk:period`` and
+  ``gk:date``, so SPARQL can filter by time;
+* the *truthy* view: for each subject and claim property, the values of the best-ranked claims
+  (preferred if any, else normal; never deprecated) as direct triples ``subject property value``,
+  like Wikidata's ``wdt:`` triples.
+"""
+
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .edtf import EdtfBounds, edtf_bounds
+from .namespaces import GK
+from .store import DERIVED_GRAPH, Store
+
+_XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+_START = ox.NamedNode(str(GK.periodStart))
+_END = ox.NamedNode(str(GK.periodEnd))
+
+_TRUTHY = """
+SELECT ?subject ?property ?value WHERE {
+  ?claim a gk:Claim ; gk:subject ?subject ; gk:property ?property ; gk:value ?value ; gk:rank ?rank .
+  FILTER (?rank != gk:DeprecatedRank)
+  FILTER (?rank = gk:PreferredRank || NOT EXISTS {
+    ?other a gk:Claim ; gk:subject ?subject ; gk:property ?property ; gk:rank gk:PreferredRank .
+  })
+}
+"""
+
+
+def _lenient_bounds(value: str) -> EdtfBounds | None:
+    """Bounds of a period; for an interval that ends before it starts, the bounds of each end
+    as written (so that the shapes can report it), and ``None`` when malformed."""
+    try:
+        return edtf_bounds(value)
+    except ValueError:
+        left, sep, right = value.partition("/")
+        if not sep:
+            return None
+        try:
+            return EdtfBounds(edtf_bounds(left).start if left not in ("", "..") else None,
+                              edtf_bounds(right).end if right not in ("", "..") else None)
+        except ValueError:
+            return None
+
+
+def period_bound_quads(store: Store) -> list[ox.Quad]:
+    """``gk:periodStart``/``gk:periodEnd`` quads for every well-formed EDTF period or date.
+
+    Malformed periods are skipped here; the shapes report them.
+    """
+    out: list[ox.Quad] = []
+    for predicate in (GK.period, GK.date):
+        for quad in store.oxigraph.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, None):
+            if not isinstance(quad.object, ox.Literal):
+                continue
+            bounds = _lenient_bounds(quad.object.value)
+            if bounds is None:
+                continue
+            if bounds.start is not None:
+                out.append(ox.Quad(quad.subject, _START, ox.Literal(bounds.start.isoformat(), datatype=_XSD_DATE), DERIVED_GRAPH))
+            if bounds.end is not None:
+                out.append(ox.Quad(quad.subject, _END, ox.Literal(bounds.end.isoformat(), datatype=_XSD_DATE), DERIVED_GRAPH))
+    return out
+
+
+def truthy_quads(store: Store) -> list[ox.Quad]:
+    """Direct ``subject property value`` quads for the best-ranked claims."""
+    return [
+        ox.Quad(row["subject"], row["property"], row["value"], DERIVED_GRAPH)
+        for row in store.query(_TRUTHY)
+    ]
+
+
+def add_derived_graph(store: Store) -> int:
+    """Recompute the derived graph in place; returns the number of quads it holds."""
+    if DERIVED_GRAPH in set(store.oxigraph.named_graphs()):
+        store.oxigraph.remove_graph(DERIVED_GRAPH)
+    quads = period_bound_quads(store) + truthy_quads(store)
+    store.add_quads(quads)
+    return len(quads)

@@ -1,0 +1,188 @@
+"""Finding an entity by what a person types, and describing it."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from difflib import get_close_matches
+
+import pyoxigraph as ox
+
+from .errors import AmbiguousEntityError, UnknownEntityError
+from .namespaces import ID, PREFIXES
+from .store import DERIVED_GRAPH, Store
+
+_LABELS = """
+SELECT ?entity ?label ?type WHERE {
+  ?entity a ?type .
+  FILTER (STRSTARTS(STR(?entity), "%s"))
+  OPTIONAL { VALUES ?p { rdfs:label skos:altLabel skos:prefLabel gk:abbreviation } ?entity ?p ?label }
+}
+""" % ID
+
+
+@dataclass(frozen=True)
+class Entity:
+    iri: str
+    label: str
+    types: tuple[str, ...]
+
+    @property
+    def curie(self) -> str:
+        return compact(self.iri)
+
+
+def compact(iri: str) -> str:
+    """A prefixed name for an IRI where a project prefix fits, else the IRI itself."""
+    best = None
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and (best is None or len(ns) > len(PREFIXES[best])):
+            best = prefix
+    if best is not None:
+        local = iri[len(PREFIXES[best]):]
+        if local and all(c.isalnum() or c in "-_." for c in local):
+            return f"{best}:{local}"
+    return iri
+
+
+def _norm(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in text if not unicodedata.combining(c)).strip()
+
+
+def english_label(store: Store, iri: str) -> str:
+    """The English label of a resource (any label if none is English; a prefixed name if none)."""
+    rows = list(store.query(
+        "SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l } ORDER BY DESC(LANGMATCHES(LANG(?l), 'en')) ?l LIMIT 1",
+        substitutions={ox.Variable("s"): ox.NamedNode(iri)}))
+    return rows[0]["l"].value if rows else compact(iri)
+
+
+def _index(store: Store) -> dict[str, dict]:
+    entities: dict[str, dict] = {}
+    for row in store.query(_LABELS):
+        iri = row["entity"].value
+        entry = entities.setdefault(iri, {"labels": set(), "types": set(), "en": None})
+        entry["types"].add(row["type"].value)
+        label = row["label"]
+        if label is not None:
+            entry["labels"].add(label.value)
+            if label.language == "en" and entry["en"] is None:
+                entry["en"] = label.value
+    return entities
+
+
+def resolve_entity(store: Store, thing: str) -> Entity:
+    """The one entity ``thing`` names: an IRI, a prefixed name (``agency:nkvd``), a slug
+    (``nkvd``), or a label or alternative name in any language (``NKVD``, ``ГУЛАГ``).
+
+    Raises :class:`UnknownEntityError` (with close matches) or :class:`AmbiguousEntityError`.
+    """
+    thing = thing.strip()
+    index = _index(store)
+
+    def entity(iri: str) -> Entity:
+        entry = index[iri]
+        return Entity(iri, entry["en"] or next(iter(sorted(entry["labels"])), compact(iri)), tuple(sorted(entry["types"])))
+
+    iri = thing
+    prefix, sep, local = thing.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        iri = PREFIXES[prefix] + local
+    if iri in index:
+        return entity(iri)
+    if thing.startswith(("http://", "https://")) or (sep and prefix in PREFIXES):
+        raise UnknownEntityError(f"{thing!r} is not in the graph. Try 'gulag-kg query \"SELECT ...\"' or a label such as 'NKVD'.")
+
+    wanted = _norm(thing)
+    matches = sorted(i for i, e in index.items() if wanted in {_norm(l) for l in e["labels"]})
+    if not matches:
+        matches = sorted(i for i in index if i.rsplit("/", 1)[-1] == wanted.replace(" ", "-"))
+    if len(matches) == 1:
+        return entity(matches[0])
+    if len(matches) > 1:
+        listing = "; ".join(f"{compact(i)} ({index[i]['en'] or ''})" for i in matches[:10])
+        raise AmbiguousEntityError(f"{thing!r} names {len(matches)} entities: {listing}. Name one by its prefixed name.")
+    by_label = {}
+    for i, e in index.items():
+        for label in e["labels"]:
+            by_label.setdefault(_norm(label), i)
+    close = get_close_matches(wanted, list(by_label), n=5, cutoff=0.6)
+    hint = ""
+    if close:
+        hint = " Did you mean: " + "; ".join(f"{index[by_label[c]]['en'] or c} ({compact(by_label[c])})" for c in close) + "?"
+    raise UnknownEntityError(f"no entity is named {thing!r}.{hint}")
+
+
+# --- describe ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One triple about the entity, with readable labels."""
+
+    predicate: str
+    predicate_label: str
+    value: str
+    value_label: str
+    direction: str  # "out": entity -> value; "in": value -> entity
+
+
+@dataclass(frozen=True)
+class Description:
+    entity: Entity
+    labels: tuple[tuple[str, str], ...]  # (language, label)
+    statements: tuple[Statement, ...]
+    quotes: tuple[str, ...]
+    same_as: tuple[str, ...]
+    claims: tuple  # ClaimRow, see gulag_kg.claims
+
+
+_SKIP_OUT = {
+    "http://www.w3.org/2000/01/rdf-schema#label",
+    "https://w3id.org/gulag-kg/ontology#evidence",
+    "http://www.w3.org/2002/07/owl#sameAs",
+}
+
+
+def _term_text(term) -> str:
+    return term.value
+
+
+def describe_entity(store: Store, iri: str) -> Description:
+    """Everything the graph says of ``iri``: labels, statements both ways, quotes, links, claims."""
+    from .claims import list_claims
+
+    node = ox.NamedNode(iri)
+    labels, same_as, statements = [], [], []
+    for q in store.oxigraph.quads_for_pattern(node, None, None, None):
+        if q.graph_name == DERIVED_GRAPH:  # the truthy view repeats the claims listed below
+            continue
+        p = q.predicate.value
+        if p == "http://www.w3.org/2000/01/rdf-schema#label" and isinstance(q.object, ox.Literal):
+            labels.append((q.object.language or "", q.object.value))
+        elif p == "http://www.w3.org/2002/07/owl#sameAs":
+            same_as.append(q.object.value)
+        if p in _SKIP_OUT or isinstance(q.object, ox.BlankNode):
+            continue
+        value_label = english_label(store, q.object.value) if isinstance(q.object, ox.NamedNode) else q.object.value
+        statements.append(Statement(p, compact(p), q.object.value, value_label, "out"))
+    for q in store.oxigraph.quads_for_pattern(None, None, node, None):
+        if q.graph_name == DERIVED_GRAPH or not isinstance(q.subject, ox.NamedNode) or q.predicate.value.startswith("https://w3id.org/gulag-kg/ontology#subject"):
+            continue
+        subject = q.subject.value
+        if subject.startswith(str(ID) + "claim/") or subject.startswith(str(ID) + "link/"):
+            continue
+        statements.append(Statement(q.predicate.value, compact(q.predicate.value), subject, english_label(store, subject), "in"))
+    quotes = sorted({row["exact"].value for row in store.query(
+        "SELECT ?e ?exact WHERE { ?e gk:evidence/oa:hasSelector/oa:exact ?exact }",
+        substitutions={ox.Variable("e"): node})})
+    index_entry = resolve_entity(store, iri)
+    return Description(
+        entity=index_entry,
+        labels=tuple(sorted(set(labels))),
+        statements=tuple(sorted(set(statements), key=lambda s: (s.direction != "out", s.predicate_label, s.value_label))),
+        quotes=tuple(quotes),
+        same_as=tuple(sorted(set(same_as))),
+        claims=tuple(list_claims(store, iri)),
+    )

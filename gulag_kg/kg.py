@@ -1,0 +1,83 @@
+"""The Python API: one :class:`KnowledgeGraph` over a :class:`~gulag_kg.store.Store`.
+
+>>> import gulag_kg
+>>> kg = gulag_kg.load()
+>>> kg.validate().violations
+0
+>>> kg.resolve("NKVD").iri
+'https://w3id.org/gulag-kg/id/agency/nkvd'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from .loading import load_store
+from .store import Store
+
+
+class KnowledgeGraph:
+    """The graph and every operation on it; each method returns plain data."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def __len__(self) -> int:
+        return len(self.store)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeGraph {len(self)} quads>"
+
+    # --- validation -----------------------------------------------------------------------
+    def validate(self):
+        """Validate everything but the ontology against the shapes: a ValidationReport."""
+        from .validation import validate_store
+
+        return validate_store(self.store)
+
+    # --- queries --------------------------------------------------------------------------
+    def query(self, query: str, *, params: dict[str, str] | None = None, allow_service: bool = False):
+        """Run SPARQL (inline text, a ``.rq`` path, or a shipped query's name): a QueryResult."""
+        from .query import run_query
+
+        return run_query(self.store, query, params=params or {}, allow_service=allow_service)
+
+    # --- entities and claims ----------------------------------------------------------------
+    def resolve(self, thing: str):
+        """The entity named by an IRI, a prefixed name or a label (any language)."""
+        from .entities import resolve_entity
+
+        return resolve_entity(self.store, thing)
+
+    def describe(self, thing: str):
+        from .entities import describe_entity
+
+        return describe_entity(self.store, self.resolve(thing).iri)
+
+    def claims(self, thing: str, prop: str | None = None):
+        from .claims import list_claims
+
+        return list_claims(self.store, self.resolve(thing).iri, prop)
+
+    def timeline(self, thing: str):
+        from .timeline import build_timeline
+
+        return build_timeline(self.store, self.resolve(thing).iri)
+
+    def stats(self):
+        from .stats import compute_stats
+
+        return compute_stats(self.store)
+
+    # --- output ---------------------------------------------------------------------------
+    def export(self, fmt: str = "turtle") -> bytes:
+        """The whole graph serialised, byte-identical for the same graph."""
+        from .export import export_store
+
+        return export_store(self.store, fmt)
+
+
+def load(data_files: Iterable[Path | str] = (), *, shipped: bool = True, store: Store | None = None) -> KnowledgeGraph:
+    """Load the ontology, the shipped graph (unless ``shipped=False``) and ``data_files``."""
+    return KnowledgeGraph(load_store(data_files, shipped=shipped, store=store))

@@ -1,0 +1,54 @@
+"""Writing query results in the SPARQL 1.1 result formats, or as a table for people."""
+
+from __future__ import annotations
+
+import sys
+from typing import BinaryIO
+
+import pyoxigraph as ox
+
+from .errors import QueryError
+from .export import serialize_quads
+from .query import execute, read_query
+from .render import format_table, term_text
+from .store import Store
+
+_RESULT_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "jsonld"}
+
+
+def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt: str,
+                       allow_service: bool = False, out: BinaryIO | None = None) -> None:
+    """Run ``query`` and write its result to ``out`` (stdout) in ``fmt``.
+
+    SELECT and ASK: ``table``, ``csv``, ``tsv``, ``json``, ``xml``. CONSTRUCT and DESCRIBE:
+    ``turtle`` (the default), ``nt``, ``jsonld``.
+    """
+    out = out or sys.stdout.buffer
+    text, origin = read_query(query)
+    result = execute(store, text, params=params, allow_service=allow_service, origin=origin)
+    if isinstance(result, ox.QueryTriples):
+        # table and tsv are the defaults on and off a terminal: a graph is then Turtle.
+        if fmt in ("csv", "json", "xml"):
+            raise QueryError(f"--format {fmt} is for SELECT and ASK results; a CONSTRUCT or DESCRIBE query gives a graph: use turtle, nt or jsonld")
+        graph_fmt = _GRAPH_FORMATS.get(fmt, "turtle")
+        out.write(serialize_quads((ox.Quad(t.subject, t.predicate, t.object) for t in result), graph_fmt))
+        return
+    if fmt in _GRAPH_FORMATS:
+        raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries; use table, csv, tsv, json or xml")
+    if fmt == "table":
+        if isinstance(result, ox.QueryBoolean):
+            out.write(b"true\n" if bool(result) else b"false\n")
+            return
+        variables = [v.value for v in result.variables]
+        rows = [[term_text(solution[v]) for v in variables] for solution in result]
+        out.write((format_table(variables, rows) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n").encode("utf-8"))
+        return
+    out.write(result.serialize(format=_RESULT_FORMATS[fmt]))
+    if fmt in ("json", "xml"):
+        out.write(b"\n")

@@ -1,0 +1,79 @@
+"""Rendering results for people (aligned tables, wrapped text) and for programs (CSV, TSV, JSON)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from collections.abc import Sequence
+from dataclasses import asdict, is_dataclass
+
+import pyoxigraph as ox
+
+from .entities import compact
+
+
+def term_text(term) -> str:
+    """A term as a person reads it: prefixed names for IRIs, the lexical form of literals
+    (without datatype or language: the machine formats keep those)."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        return compact(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    if isinstance(term, ox.Literal):
+        return term.value
+    return str(term)
+
+
+def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int | None = None,
+                 overflow_last: bool = False) -> str:
+    """An aligned plain-text table; long cells are cut with an ellipsis to fit the terminal
+    (except the last column with ``overflow_last``, e.g. identifiers a reader copies)."""
+    width = max_width or shutil.get_terminal_size((160, 24)).columns
+    cells = [[str(c).replace("\n", " ") for c in row] for row in rows]
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
+    budget = max(width - 2 * (len(headers) - 1), 20)
+    shrinkable = list(range(len(widths) - 1 if overflow_last else len(widths)))
+    if overflow_last:
+        budget -= widths[-1]
+    while sum(widths[i] for i in shrinkable) > budget and max(widths[i] for i in shrinkable) > 12:
+        i = max(shrinkable, key=lambda k: widths[k])
+        widths[i] -= 1
+
+    def fit(text: str, w: int) -> str:
+        return text if len(text) <= w else text[: max(w - 1, 0)] + "…"
+
+    lines = ["  ".join(fit(h, w).ljust(w) for h, w in zip(headers, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    last = len(widths) - 1
+    lines += ["  ".join((c if overflow_last and i == last else fit(c, w)).ljust(w)
+                        for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in cells]
+    return "\n".join(lines)
+
+
+def format_delimited(headers: Sequence[str], rows: Sequence[Sequence[str]], *, delimiter: str) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buf.getvalue().rstrip("\n")
+
+
+def to_json(data) -> str:
+    """JSON of dataclasses, lists and dicts, pretty and UTF-8."""
+
+    def default(obj):
+        if is_dataclass(obj):
+            return asdict(obj)
+        if hasattr(obj, "value"):
+            return obj.value
+        raise TypeError(f"cannot render {type(obj).__name__} as JSON")
+
+    if is_dataclass(data):
+        data = asdict(data)
+    elif isinstance(data, list) and data and is_dataclass(data[0]):
+        data = [asdict(d) for d in data]
+    return json.dumps(data, indent=2, ensure_ascii=False, default=default)

@@ -1,0 +1,165 @@
+"""Validation of data against the shipped SHACL shapes (pySHACL as the engine).
+
+The report is plain data (:class:`ValidationReport`); rendering it as text or JSON is separate.
+Neither the shapes nor the data are changed by validation.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+import pyshacl
+import rdflib
+from rdflib import RDFS, Literal, URIRef
+from rdflib.namespace import SH
+
+from . import paths
+from .convert import quads_to_rdflib_graph
+from .errors import InputError
+from .store import Store
+
+
+class Severity(str, Enum):
+    VIOLATION = "Violation"
+    WARNING = "Warning"
+    INFO = "Info"
+
+    @property
+    def order(self) -> int:
+        return {"Violation": 0, "Warning": 1, "Info": 2}[self.value]
+
+
+@dataclass(frozen=True, order=True)
+class ValidationResult:
+    """One SHACL result, in words: what is wrong (``message``), where (``focus``, ``path``)."""
+
+    severity: Severity
+    focus: str
+    focus_label: str
+    path: str
+    value: str
+    message: str
+    shape: str
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All results of one validation run, sorted (violations first, then by focus label)."""
+
+    results: tuple[ValidationResult, ...]
+
+    @property
+    def violations(self) -> int:
+        return sum(r.severity is Severity.VIOLATION for r in self.results)
+
+    @property
+    def warnings(self) -> int:
+        return sum(r.severity is Severity.WARNING for r in self.results)
+
+    @property
+    def infos(self) -> int:
+        return sum(r.severity is Severity.INFO for r in self.results)
+
+    def conforms(self, *, fail_on: Severity = Severity.VIOLATION) -> bool:
+        """True when no result is as severe as ``fail_on`` (warnings pass unless asked)."""
+        return not any(r.severity.order <= fail_on.order for r in self.results)
+
+
+def load_shapes_graph() -> rdflib.Graph:
+    """A fresh graph of every ``shapes/*.shacl.ttl`` (fresh because pySHACL may mutate it)."""
+    shapes = rdflib.Graph()
+    for path in paths.shapes_files():
+        try:
+            shapes.parse(path, format="turtle")
+        except Exception as exc:  # rdflib raises many types; any of them means a broken shapes file
+            raise InputError(str(path), f"shapes file does not parse: {exc}") from None
+    return shapes
+
+
+def _label(graph: rdflib.Graph, node) -> str:
+    best = None
+    for label in graph.objects(node, RDFS.label):
+        if isinstance(label, Literal) and label.language == "en":
+            return str(label)
+        best = best or str(label)
+    if best:
+        return best
+    return str(node) if isinstance(node, URIRef) else "(blank node)"
+
+
+def _results(report_graph: rdflib.Graph, data_graph: rdflib.Graph) -> list[ValidationResult]:
+    out = []
+    for result in report_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
+        focus = report_graph.value(result, SH.focusNode)
+        severity = report_graph.value(result, SH.resultSeverity)
+        path = report_graph.value(result, SH.resultPath)
+        value = report_graph.value(result, SH.value)
+        message = report_graph.value(result, SH.resultMessage)
+        shape = report_graph.value(result, SH.sourceShape)
+        out.append(
+            ValidationResult(
+                severity=Severity(str(severity).rsplit("#", 1)[-1]),
+                focus=str(focus) if isinstance(focus, URIRef) else "(blank node)",
+                focus_label=_label(data_graph, focus),
+                path=data_graph.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else ("(path)" if path is not None else ""),
+                value=str(value) if value is not None else "",
+                message=str(message) if message is not None else "does not conform to its shape",
+                shape=str(shape) if isinstance(shape, URIRef) else "",
+            )
+        )
+    return sorted(set(out), key=lambda r: (r.severity.order, r.focus_label.casefold(), r.focus, r.path, r.message, r.value))
+
+
+def validate_store(store: Store) -> ValidationReport:
+    """Validate the union of the store's graphs; the ontology graph supplies class
+    hierarchy and vocabularies (its own terms are not targets of any shape)."""
+    return validate_graph(quads_to_rdflib_graph(store.quads()))
+
+
+def validate_graph(data: rdflib.Graph) -> ValidationReport:
+    """Validate an rdflib graph against the shipped shapes; ``data`` is not modified.
+
+    ``data`` must hold the ontology too (class hierarchy, SKOS schemes), as
+    :func:`validate_store` arranges.
+    """
+    from .namespaces import bind_prefixes
+
+    bind_prefixes(data)
+    _conforms, report_graph, _text = pyshacl.validate(
+        data,
+        shacl_graph=load_shapes_graph(),
+        inference="none",
+        abort_on_first=False,
+        allow_warnings=True,
+        allow_infos=True,
+        inplace=False,
+        advanced=False,
+    )
+    return ValidationReport(tuple(_results(report_graph, data)))
+
+
+def render_report_text(report: ValidationReport, *, fail_on: Severity = Severity.VIOLATION) -> str:
+    """One line per result, then a summary line."""
+    lines = []
+    for r in report.results:
+        where = f" [{r.path}]" if r.path else ""
+        value = f" (value: {r.value[:60]})" if r.value else ""
+        lines.append(f"{r.severity.value}: {r.focus_label} <{r.focus}>{where}: {r.message}{value}")
+    verdict = "conforms" if report.conforms(fail_on=fail_on) else "does not conform"
+    lines.append(
+        f"{verdict}: {report.violations} violation(s), {report.warnings} warning(s), {report.infos} info(s)"
+    )
+    return "\n".join(lines)
+
+
+def render_report_json(report: ValidationReport, *, fail_on: Severity = Severity.VIOLATION) -> str:
+    doc = {
+        "conforms": report.conforms(fail_on=fail_on),
+        "violations": report.violations,
+        "warnings": report.warnings,
+        "infos": report.infos,
+        "results": [{**asdict(r), "severity": r.severity.value} for r in report.results],
+    }
+    return json.dumps(doc, indent=2, ensure_ascii=False)

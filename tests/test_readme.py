@@ -1,0 +1,52 @@
+"""The README stays true: its Python runs, its commands run, and every command is documented."""
+
+from __future__ import annotations
+
+import doctest
+import re
+import shlex
+
+import pytest
+
+from gulag_kg.cli import cli
+
+from .conftest import ROOT
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_starts_with_the_two_commands():
+    first_block = README.split("```sh", 1)[1].split("```", 1)[0]
+    assert "make demo" in first_block and "make test" in first_block
+
+
+def test_python_api_examples_run():
+    block = README.split("```python", 1)[1].split("```", 1)[0]
+    parser = doctest.DocTestParser()
+    test = parser.get_doctest(block, {}, "README.md", "README.md", 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE | doctest.ELLIPSIS)
+    runner.run(test)
+    assert runner.summarize(verbose=False).failed == 0
+    assert len(test.examples) >= 8
+
+
+CONSOLE_COMMANDS = [line[2:] for line in re.findall(r"^\$ gulag-kg [^\n]+", README, re.M)]
+
+
+@pytest.mark.parametrize("command", CONSOLE_COMMANDS)
+def test_every_console_command_of_the_readme_runs(runner, command, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    args = shlex.split(command.split(" | ")[0])[1:]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+
+
+def test_every_cli_command_is_documented_in_the_readme():
+    documented = set(re.findall(r"`gulag-kg ([a-z-]+)", README))
+    assert set(cli.commands) <= documented
+
+
+def test_exit_codes_are_documented():
+    table = README.split("### Exit codes", 1)[1]
+    for code in ("| 0 |", "| 1 |", "| 2 |"):
+        assert code in table
