@@ -19,7 +19,9 @@ SELECT ?subject ?claim ?property ?value ?lower ?upper ?unit ?period ?start ?end 
        (GROUP_CONCAT(DISTINCT ?category; SEPARATOR="\\u001f") AS ?categories)
        (GROUP_CONCAT(DISTINCT ?place; SEPARATOR="\\u001f") AS ?places)
 WHERE {
-  ?claim a gk:Claim ; gk:subject ?subject ; gk:property ?property .
+  # The entity itself, and what owl:sameAs says is the same (e.g. a camp of an imported dataset).
+  { ?claim gk:subject ?subject } UNION { ?claim gk:subject ?same . { ?subject owl:sameAs ?same } UNION { ?same owl:sameAs ?subject } }
+  ?claim a gk:Claim ; gk:property ?property .
   OPTIONAL { ?claim gk:value ?value }
   OPTIONAL { ?claim gk:lowerBound ?lower }
   OPTIONAL { ?claim gk:upperBound ?upper }
@@ -136,8 +138,8 @@ def _split(term) -> tuple[str, ...]:
 
 
 def list_claims(store: Store, subject: str, prop: str | None = None) -> list[ClaimRow]:
-    """Claims whose ``gk:subject`` is ``subject`` (optionally only one property), sorted by
-    property, start of period, then value."""
+    """Claims whose ``gk:subject`` is ``subject`` or an entity ``owl:sameAs`` it (optionally only
+    one property), sorted by property, start of period, then value."""
     substitutions = {ox.Variable("subject"): ox.NamedNode(subject)}
     if prop is not None:
         substitutions[ox.Variable("property")] = ox.NamedNode(resolve_property(store, prop))

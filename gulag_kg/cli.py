@@ -363,7 +363,12 @@ def plot(settings: Settings, quantity: str, output: Path | None) -> None:
 
 @cli.group(cls=Group)
 def link() -> None:
-    """Links between the graph's entities and Wikidata."""
+    """Links between the graph's entities and Wikidata.
+
+    \b
+    Example:
+        gulag-kg link from-table
+    """
 
 
 @link.command("from-table")
@@ -391,6 +396,73 @@ def link_from_table(settings: Settings, table: Path | None, output: Path | None)
     output = output or root / "wikidata.ttl"
     write_atomically(output, text.encode("utf-8"))
     click.echo(f"wrote {text.count('owl:sameAs')} links to {output}", err=True)
+
+
+# --- import ---------------------------------------------------------------------------------
+
+
+@cli.group("import", cls=Group)
+def import_group() -> None:
+    """Import third-party datasets into RDF, each in its own named graph.
+
+    \b
+    Example:
+        gulag-kg import gulagmap ../shared/data/gulagmap-2018 -o gulagmap.trig
+    """
+
+
+@import_group.command("gulagmap")
+@click.argument("directory", type=click.Path(path_type=Path))
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="Write the import here (.trig or .nq; atomically). Default: TriG on stdout.")
+@click.option("--report", type=click.Path(path_type=Path), default=None,
+              help="Write the review report of matches with the article's camps (TSV) here.")
+@click.option("--threshold", type=click.FloatRange(0, 1), default=0.8, show_default=True,
+              help="Score from which a match becomes owl:sameAs.")
+@click.option("--accept-pair", "accept_pairs", multiple=True, metavar="ARTICLE_CAMP=MUSEUM_CAMP",
+              help="A pair from the review report that a person accepted (prefixed names or IRIs). Repeatable.")
+@click.option("--date", "imported_on", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Date of import recorded in the provenance (default: today).")
+@pass_settings
+def import_gulagmap_command(settings: Settings, directory: Path, output: Path | None, report: Path | None,
+                            threshold: float, accept_pairs: tuple[str, ...], imported_on) -> None:
+    """Import the GULAG History Museum's camp map data (gulagmap 2018) from DIRECTORY.
+
+    DIRECTORY holds camps.csv, locations.csv, statistics.csv and lookups.json. Bad rows never
+    stop the import: each is reported with file, line and reason, everything else is imported
+    into the named graph https://w3id.org/gulag-kg/graph/gulagmap-2018. Museum camps that are the
+    same as the article's become owl:sameAs; --report writes every candidate for review.
+    Load the result beside the shipped graph with --data.
+
+    \b
+    Example:
+        gulag-kg import gulagmap ../shared/data/gulagmap-2018 -o gulagmap.trig --report matches.tsv
+        gulag-kg --data gulagmap.trig claims Norillag prisonerPopulation
+    """
+    import datetime as dt
+
+    from .importing import run_gulagmap_import
+
+    from .namespaces import PREFIXES
+
+    def expand(name: str) -> str:
+        prefix, sep, local = name.partition(":")
+        return PREFIXES[prefix] + local if sep and prefix in PREFIXES else name
+
+    pairs = []
+    for item in accept_pairs:
+        left, sep, right = item.partition("=")
+        if not sep or not left or not right:
+            raise click.BadParameter(f"{item!r}: expected ARTICLE_CAMP=MUSEUM_CAMP, e.g. camp:burepolom=camp:gulagmap-69",
+                                     param_hint="--accept-pair")
+        pairs.append((expand(left), expand(right)))
+    summary = run_gulagmap_import(
+        settings.kg().store, directory, output=output, report=report, threshold=threshold, accepted_pairs=tuple(pairs),
+        imported_on=imported_on.date() if imported_on else dt.date.today(),
+        out=sys.stdout.buffer,
+    )
+    for line in summary:
+        click.echo(line, err=True)
 
 
 def main() -> None:

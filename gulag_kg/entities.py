@@ -13,7 +13,7 @@ from .namespaces import ID, PREFIXES
 from .store import DERIVED_GRAPH, Store
 
 _LABELS = """
-SELECT ?entity ?label ?type WHERE {
+SELECT ?entity ?label ?type ?p WHERE {
   ?entity a ?type .
   FILTER (STRSTARTS(STR(?entity), "%s"))
   OPTIONAL { VALUES ?p { rdfs:label skos:altLabel skos:prefLabel gk:abbreviation } ?entity ?p ?label }
@@ -58,15 +58,20 @@ def english_label(store: Store, iri: str) -> str:
     return rows[0]["l"].value if rows else compact(iri)
 
 
+_NAME_PROPERTIES = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"}
+
+
 def _index(store: Store) -> dict[str, dict]:
     entities: dict[str, dict] = {}
     for row in store.query(_LABELS):
         iri = row["entity"].value
-        entry = entities.setdefault(iri, {"labels": set(), "types": set(), "en": None})
+        entry = entities.setdefault(iri, {"labels": set(), "names": set(), "types": set(), "en": None})
         entry["types"].add(row["type"].value)
         label = row["label"]
         if label is not None:
             entry["labels"].add(label.value)
+            if row["p"].value in _NAME_PROPERTIES:
+                entry["names"].add(label.value)
             if label.language == "en" and entry["en"] is None:
                 entry["en"] = label.value
     return entities
@@ -98,6 +103,12 @@ def resolve_entity(store: Store, thing: str) -> Entity:
     matches = sorted(i for i, e in index.items() if wanted in {_norm(l) for l in e["labels"]})
     if not matches:
         matches = sorted(i for i in index if i.rsplit("/", 1)[-1] == wanted.replace(" ", "-"))
+    if len(matches) > 1:
+        # A name beats an alternative name: "Norillag" is the article camp's label and only an
+        # alternative name of the imported camp that is owl:sameAs it.
+        named = [i for i in matches if wanted in {_norm(l) for l in index[i]["names"]}]
+        if len(named) == 1:
+            matches = named
     if len(matches) == 1:
         return entity(matches[0])
     if len(matches) > 1:

@@ -25,8 +25,7 @@ def test_version(runner):
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(cli, [command, "--help"])
     assert result.exit_code == 0
-    if command != "link":
-        assert "Example:" in result.output
+    assert "Example:" in result.output
 
 
 # --- query ---------------------------------------------------------------------------------

@@ -1,0 +1,1 @@
+"""Importers of third-party data into gulag-kg (one module per data set)."""
