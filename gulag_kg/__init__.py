@@ -6,25 +6,21 @@
 True
 """
 
-from importlib.metadata import PackageNotFoundError, version as _version
-
 from .errors import AmbiguousEntityError, GulagKgError, InputError, QueryError, UnknownEntityError
-from .kg import KnowledgeGraph, load
-from .store import Store
-
-try:
-    __version__ = _version("gulag-kg")
-except PackageNotFoundError:  # running from a checkout that was never installed
-    __version__ = "0+unknown"
+from .kg import KnowledgeGraph, connect, load
+from .store import EndpointStore, Store
+from .version import __version__
 
 __all__ = [
     "AmbiguousEntityError",
     "GulagKgError",
     "InputError",
+    "EndpointStore",
     "KnowledgeGraph",
     "QueryError",
     "Store",
     "UnknownEntityError",
     "__version__",
+    "connect",
     "load",
 ]

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__
+from .version import __version__
 from .errors import GulagKgError
 
 
@@ -38,15 +38,29 @@ class Group(click.Group):
 @dataclass
 class Settings:
     data_files: tuple[Path, ...] = ()
-    shipped: bool = True
+    store: Path | None = None
+    endpoint: str | None = None
+    graph_store: str | None = None
     _kg: object = field(default=None, repr=False)
 
+    @property
+    def persistent(self) -> bool:
+        return self.store is not None or self.endpoint is not None
+
     def kg(self):
+        """The graph the command works on: the shipped graph in memory (plus --data files), or
+        the on-disk store / SPARQL endpoint as it is."""
         if self._kg is None:
-            from .kg import load
+            from .kg import connect, load
             from .loading import check_data_files
 
-            self._kg = load(check_data_files(self.data_files), shipped=self.shipped)
+            if self.persistent:
+                if self.data_files:
+                    raise CouldNotRun("--data adds files to the in-memory graph; put them into a store with "
+                                      "'gulag-kg --store DIR load FILE' instead")
+                self._kg = connect(store=self.store, endpoint=self.endpoint, graph_store=self.graph_store)
+            else:
+                self._kg = load(check_data_files(self.data_files))
         return self._kg
 
 
@@ -60,13 +74,21 @@ def _is_terminal() -> bool:
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="gulag-kg")
 @click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
-              help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD; .gz too). Repeatable.")
+              help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD; .gz too) into the in-memory graph. Repeatable.")
+@click.option("--store", "store", type=click.Path(path_type=Path, file_okay=False), default=None,
+              help="Work on an on-disk Oxigraph store in this directory (persistent; fill it with 'load').")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="Work on a SPARQL 1.1 server: its query URL (e.g. http://localhost:7878/query).")
+@click.option("--graph-store", default=None, metavar="URL",
+              help="The server's Graph Store Protocol URL for 'load' (default: the endpoint's last segment replaced by 'store').")
 @click.pass_context
-def cli(ctx: click.Context, data_files: tuple[Path, ...]) -> None:
+def cli(ctx: click.Context, data_files: tuple[Path, ...], store: Path | None, endpoint: str | None,
+        graph_store: str | None) -> None:
     """gulag-kg: an open knowledge graph of the Soviet Gulag.
 
-    Every command works on the shipped graph (ontology + graph/), plus any --data files.
-    Exit codes: 0 success, 1 validation found violations, 2 could not run.
+    Every command works on the shipped graph (ontology + graph/) in memory, plus any --data
+    files; or, the same way, on an on-disk store (--store DIR) or a SPARQL server (--endpoint URL)
+    filled with 'load'. Exit codes: 0 success, 1 validation found violations, 2 could not run.
 
     \b
     Example:
@@ -74,7 +96,73 @@ def cli(ctx: click.Context, data_files: tuple[Path, ...]) -> None:
         gulag-kg describe NKVD
         gulag-kg query --list
     """
-    ctx.obj = Settings(data_files=data_files)
+    if store is not None and endpoint is not None:
+        raise click.UsageError("use either --store or --endpoint, not both")
+    ctx.obj = Settings(data_files=data_files, store=store, endpoint=endpoint, graph_store=graph_store)
+
+
+# --- load ---------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--graph", "graph_iri", default=None, metavar="IRI",
+              help="Named graph for the triples of the files (default: one graph per file, graph/file/<name>).")
+@pass_settings
+def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> None:
+    """Fill an on-disk store (--store DIR) or a SPARQL server (--endpoint URL).
+
+    With no FILES, loads the ontology and the shipped graph (replacing earlier copies). With
+    FILES (N-Triples, N-Quads, Turtle, TriG, JSON-LD; .gz too), streams them in with a progress
+    bar and bounded memory. An interrupted load rolls back the file it was in (where its triples
+    have a graph of their own) and says what was loaded. The derived graph is recomputed.
+
+    \b
+    Example:
+        gulag-kg --store ./kgstore load
+        gulag-kg --store ./kgstore load victims.nt.gz --graph https://example.org/graph/victims
+        gulag-kg --store ./kgstore claims gulag deaths
+    """
+    import time
+
+    import pyoxigraph as ox
+
+    from .bulk import ensure_ontology, load_files, load_shipped
+    from .derive import add_derived_graph
+    from .loading import check_data_files
+    from .store import open_store
+
+    if not settings.persistent:
+        raise click.UsageError("load fills a persistent store: give --store DIR or --endpoint URL before 'load'")
+    store = open_store(path=settings.store, endpoint=settings.endpoint, graph_store=settings.graph_store)
+    start = time.monotonic()
+    if not files:
+        loaded = load_shipped(store)
+        derived = add_derived_graph(store)
+        click.echo(f"loaded the ontology and the shipped graph ({sum(f.quads for f in loaded):,} quads, "
+                   f"{derived:,} derived) into the {store.description}", err=True)
+        return
+    paths_ = check_data_files(files)
+    total = sum(p.stat().st_size for p in paths_)
+    done_bytes = {p: 0 for p in paths_}
+    with click.progressbar(length=total, label="loading", file=sys.stderr, show_eta=True,
+                           item_show_func=lambda _: None) as bar:
+        def progress(path: Path, n: int) -> None:
+            bar.update(n - done_bytes[path])
+            done_bytes[path] = n
+
+        ensure_ontology(store)
+        report = load_files(store, paths_, graph=ox.NamedNode(graph_iri) if graph_iri else None, progress=progress)
+    seconds = max(time.monotonic() - start, 1e-9)
+    for f in report.loaded:
+        click.echo(f"loaded {f.path}: {f.quads:,} quads", err=True)
+    if report.interrupted:
+        undo = (f"its partial triples were removed (graph {report.rolled_back_graph})" if report.rolled_back_graph
+                else "it may be partly loaded (quads keep their own graphs, which cannot be rolled back)")
+        raise CouldNotRun(f"interrupted while loading {report.interrupted}: {undo}; "
+                          f"the store holds the {len(report.loaded)} file(s) listed above")
+    click.echo(f"{report.quads:,} quads in {seconds:.1f} s ({report.quads / seconds:,.0f} quads/s); "
+               f"{report.derived_quads:,} derived; the {store.description} now holds {len(store):,} quads", err=True)
 
 
 # --- validate -------------------------------------------------------------------------------
@@ -463,6 +551,10 @@ def import_gulagmap_command(settings: Settings, directory: Path, output: Path | 
     )
     for line in summary:
         click.echo(line, err=True)
+
+
+# --- commands defined beside their library modules ---------------------------------------------
+# (each line: <group>.add_command(<command>) with the command imported from its module)
 
 
 def main() -> None:

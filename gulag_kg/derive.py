@@ -19,15 +19,13 @@ _XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
 _START = ox.NamedNode(str(GK.periodStart))
 _END = ox.NamedNode(str(GK.periodEnd))
 
-_TRUTHY = """
-SELECT ?subject ?property ?value WHERE {
+_CLAIM_VALUES = """
+SELECT ?subject ?property ?value ?rank WHERE {
   ?claim a gk:Claim ; gk:subject ?subject ; gk:property ?property ; gk:value ?value ; gk:rank ?rank .
-  FILTER (?rank != gk:DeprecatedRank)
-  FILTER (?rank = gk:PreferredRank || NOT EXISTS {
-    ?other a gk:Claim ; gk:subject ?subject ; gk:property ?property ; gk:rank gk:PreferredRank .
-  })
 }
 """
+_PREFERRED = "https://w3id.org/gulag-kg/ontology#PreferredRank"
+_DEPRECATED = "https://w3id.org/gulag-kg/ontology#DeprecatedRank"
 
 
 def _lenient_bounds(value: str) -> EdtfBounds | None:
@@ -53,7 +51,7 @@ def period_bound_quads(store: Store) -> list[ox.Quad]:
     """
     out: list[ox.Quad] = []
     for predicate in (GK.period, GK.date):
-        for quad in store.oxigraph.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, None):
+        for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, None):
             if not isinstance(quad.object, ox.Literal):
                 continue
             bounds = _lenient_bounds(quad.object.value)
@@ -67,17 +65,27 @@ def period_bound_quads(store: Store) -> list[ox.Quad]:
 
 
 def truthy_quads(store: Store) -> list[ox.Quad]:
-    """Direct ``subject property value`` quads for the best-ranked claims."""
-    return [
-        ox.Quad(row["subject"], row["property"], row["value"], DERIVED_GRAPH)
-        for row in store.query(_TRUTHY)
-    ]
+    """Direct ``subject property value`` quads for the best-ranked claims (one pass, grouped
+    here rather than with NOT EXISTS, which is slow on large stores)."""
+    best: dict[tuple, tuple[bool, set]] = {}
+    for row in store.query(_CLAIM_VALUES):
+        rank = row["rank"].value
+        if rank == _DEPRECATED:
+            continue
+        key = (row["subject"], row["property"])
+        preferred = rank == _PREFERRED
+        have_preferred, values = best.get(key, (False, set()))
+        if preferred and not have_preferred:
+            best[key] = (True, {row["value"]})
+        elif preferred == have_preferred:
+            values.add(row["value"])
+            best[key] = (have_preferred, values)
+    return [ox.Quad(s, p, v, DERIVED_GRAPH) for (s, p), (_, values) in best.items() for v in values]
 
 
 def add_derived_graph(store: Store) -> int:
     """Recompute the derived graph in place; returns the number of quads it holds."""
-    if DERIVED_GRAPH in set(store.oxigraph.named_graphs()):
-        store.oxigraph.remove_graph(DERIVED_GRAPH)
+    store.remove_graph(DERIVED_GRAPH)
     quads = period_bound_quads(store) + truthy_quads(store)
     store.add_quads(quads)
     return len(quads)

@@ -166,7 +166,7 @@ def describe_entity(store: Store, iri: str) -> Description:
 
     node = ox.NamedNode(iri)
     labels, same_as, statements = [], [], []
-    for q in store.oxigraph.quads_for_pattern(node, None, None, None):
+    for q in store.quads_for_pattern(node, None, None, None):
         if q.graph_name == DERIVED_GRAPH:  # the truthy view repeats the claims listed below
             continue
         p = q.predicate.value
@@ -178,7 +178,7 @@ def describe_entity(store: Store, iri: str) -> Description:
             continue
         value_label = english_label(store, q.object.value) if isinstance(q.object, ox.NamedNode) else q.object.value
         statements.append(Statement(p, compact(p), q.object.value, value_label, "out"))
-    for q in store.oxigraph.quads_for_pattern(None, None, node, None):
+    for q in store.quads_for_pattern(None, None, node, None):
         if q.graph_name == DERIVED_GRAPH or not isinstance(q.subject, ox.NamedNode) or q.predicate.value.startswith("https://w3id.org/gulag-kg/ontology#subject"):
             continue
         subject = q.subject.value

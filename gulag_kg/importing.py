@@ -8,7 +8,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from . import __version__
+from .version import __version__
 from .convert import quads_to_rdflib_graph, to_oxigraph_term
 from .export import serialize_quads, write_atomically
 from .entities import compact

@@ -78,6 +78,15 @@ class KnowledgeGraph:
         return export_store(self.store, fmt)
 
 
-def load(data_files: Iterable[Path | str] = (), *, shipped: bool = True, store: Store | None = None) -> KnowledgeGraph:
-    """Load the ontology, the shipped graph (unless ``shipped=False``) and ``data_files``."""
-    return KnowledgeGraph(load_store(data_files, shipped=shipped, store=store))
+def load(data_files: Iterable[Path | str] = (), *, shipped: bool = True) -> KnowledgeGraph:
+    """The ontology, the shipped graph (unless ``shipped=False``) and ``data_files``, in memory."""
+    return KnowledgeGraph(load_store(data_files, shipped=shipped))
+
+
+def connect(*, store: Path | str | None = None, endpoint: str | None = None,
+            graph_store: str | None = None) -> KnowledgeGraph:
+    """A knowledge graph over an existing on-disk store (``store``) or SPARQL server (``endpoint``),
+    filled beforehand with ``gulag-kg --store DIR load`` (or :func:`gulag_kg.bulk.load_files`)."""
+    from .loading import open_existing_store
+
+    return KnowledgeGraph(open_existing_store(path=store, endpoint=endpoint, graph_store=graph_store))

@@ -32,7 +32,7 @@ def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt:
     out = out or sys.stdout.buffer
     text, origin = read_query(query)
     result = execute(store, text, params=params, allow_service=allow_service, origin=origin)
-    if isinstance(result, ox.QueryTriples):
+    if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # CONSTRUCT/DESCRIBE, any store
         # table and tsv are the defaults on and off a terminal: a graph is then Turtle.
         if fmt in ("csv", "json", "xml"):
             raise QueryError(f"--format {fmt} is for SELECT and ASK results; a CONSTRUCT or DESCRIBE query gives a graph: use turtle, nt or jsonld")

@@ -1,23 +1,36 @@
-"""The store under every command: an Oxigraph dataset, in memory or on disk.
+"""The stores under every command, behind one interface.
 
-Files are parsed by Oxigraph's strict parsers (IRIs are checked, relative IRIs are refused,
-remote JSON-LD contexts are never fetched), into a scratch store first, so a file that fails
-to parse changes nothing. Errors name the file and the line.
+* :class:`Store` — an Oxigraph dataset in memory (``Store()``, the default: the shipped graph is
+  loaded at start) or on disk (``Store(path)``: persistent between commands, for millions of
+  triples, filled with :meth:`Store.bulk_load`);
+* :class:`EndpointStore` — any SPARQL 1.1 server: queries through the SPARQL 1.1 Protocol,
+  loading through the Graph Store Protocol.
+
+Both offer the same methods (``query``, ``quads``, ``quads_for_pattern``, ``named_graphs``,
+``add_quads``, ``load_file``, ``remove_graph``, ``len``), always over the union of the named
+graphs, so every command works the same on each. Files are parsed by :mod:`gulag_kg.parsing`
+completely before any quad is added, so a file that fails to parse changes nothing.
 """
 
 from __future__ import annotations
 
 import gzip
-import json
-from collections.abc import Iterable, Iterator
+import re
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from .errors import InputError
+from .version import __version__
+from .errors import GulagKgError, InputError
 from .namespaces import GRAPH, PREFIXES
-from . import paths
+from .parsing import CONTEXT_IRI, SUPPORTED_EXTENSIONS, parse_file, rdf_format_for  # noqa: F401 (re-exported)
 
 #: Named graphs of the shipped dataset.
 ONTOLOGY_GRAPH = ox.NamedNode(str(GRAPH["ontology"]))
@@ -26,140 +39,28 @@ WIKIDATA_GRAPH = ox.NamedNode(str(GRAPH["wikidata"]))
 DERIVED_GRAPH = ox.NamedNode(str(GRAPH["derived"]))
 USER_GRAPH = ox.NamedNode(str(GRAPH["user"]))
 
-#: Our JSON-LD context's published IRI; documents that name it get the bundled copy.
-CONTEXT_IRI = "https://w3id.org/gulag-kg/context.jsonld"
 
-_FORMATS: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".turtle": ox.RdfFormat.TURTLE,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".trig": ox.RdfFormat.TRIG,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-    ".json": ox.RdfFormat.JSON_LD,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".owl": ox.RdfFormat.RDF_XML,
-}
-
-SUPPORTED_EXTENSIONS = tuple(sorted(_FORMATS))
-
-
-def rdf_format_for(path: Path) -> ox.RdfFormat:
-    """The RDF format of a file, from its extension (``.gz`` is looked through)."""
-    suffixes = path.suffixes
-    ext = suffixes[-2] if len(suffixes) >= 2 and suffixes[-1] == ".gz" else path.suffix
-    try:
-        return _FORMATS[ext.lower()]
-    except KeyError:
-        raise InputError(
-            str(path),
-            f"unknown file extension {ext or '(none)'!r}; use one of {', '.join(SUPPORTED_EXTENSIONS)} (optionally .gz)",
-        ) from None
-
-
-def _read_bytes(path: Path) -> bytes:
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise InputError(str(path), "is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError(str(path), f"cannot read: {exc.strerror}") from None
-    if path.suffix == ".gz":
-        try:
-            data = gzip.decompress(data)
-        except (OSError, EOFError) as exc:
-            raise InputError(str(path), f"not a valid gzip file: {exc}") from None
-    return data
-
-
-def _bundled_context() -> dict:
-    return json.loads(paths.context_path().read_text(encoding="utf-8"))["@context"]
-
-
-def _resolve_contexts(node, path: Path):
-    """Replace references to our context with the bundled copy; refuse every other remote one."""
-    if isinstance(node, list):
-        return [_resolve_contexts(item, path) for item in node]
-    if not isinstance(node, dict):
-        return node
-    out = {}
-    for key, value in node.items():
-        if key == "@context":
-            value = _resolve_context_value(value, path)
-        else:
-            value = _resolve_contexts(value, path)
-        out[key] = value
-    return out
-
-
-def _resolve_context_value(value, path: Path):
-    if isinstance(value, list):
-        return [_resolve_context_value(v, path) for v in value]
-    if isinstance(value, str):
-        if value == CONTEXT_IRI:
-            return _bundled_context()
-        raise InputError(
-            str(path),
-            f"JSON-LD @context {value!r} would have to be fetched; gulag-kg never loads remote or file contexts (embed the context, or use {CONTEXT_IRI})",
-        )
-    return value
-
-
-def _prepare_jsonld(data: bytes, path: Path) -> bytes:
-    try:
-        doc = json.loads(data.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        raise InputError(str(path), f"not UTF-8 text: {exc.reason}") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(str(path), f"invalid JSON: {exc.msg}", line=exc.lineno) from None
-    return json.dumps(_resolve_contexts(doc, path)).encode("utf-8")
-
-
-def parse_file(path: Path | str, *, graph: ox.NamedNode | None = None) -> list[ox.Quad]:
-    """Parse one RDF file into quads; triples go to ``graph`` (default: the default graph).
-
-    Raises :class:`InputError` naming the file and line when it is unreadable or malformed.
-    """
-    path = Path(path)
-    fmt = rdf_format_for(path)
-    data = _read_bytes(path)
-    if fmt == ox.RdfFormat.JSON_LD:
-        data = _prepare_jsonld(data, path)
-    if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in data:
-        raise InputError(str(path), "RDF/XML with DTD entity declarations is refused (they can make parsing take minutes)")
-    try:
-        quads = list(ox.parse(data, format=fmt, rename_blank_nodes=True))
-    except SyntaxError as exc:
-        reason = str(exc)
-        line = getattr(exc, "lineno", None)
-        # Oxigraph says "Parser error at line 4 column 1: Unexpected end (line 4)"; keep the why.
-        if ": " in reason and reason.startswith("Parser error"):
-            reason = reason.split(": ", 1)[1]
-            reason = reason.rsplit(" (line", 1)[0]
-        raise InputError(str(path), reason, line=line) from None
-    except (ValueError, OSError) as exc:
-        raise InputError(str(path), str(exc)) from None
-    if graph is None:
-        return quads
-    return [ox.Quad(q.subject, q.predicate, q.object, graph) if isinstance(q.graph_name, ox.DefaultGraph) else q
-            for q in quads]
+class StoreError(GulagKgError):
+    """The store cannot be opened or does not answer."""
 
 
 @dataclass(frozen=True)
 class LoadedFile:
-    """What one :meth:`Store.load_file` call added."""
+    """What one :meth:`Store.load_file` or :meth:`Store.bulk_load` call added."""
 
     path: str
     quads: int
 
 
+def _prefix_block() -> str:
+    return "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
+
+
 class Store:
-    """An RDF dataset: named graphs, SPARQL 1.1, and the union of all graphs as default graph.
+    """An Oxigraph RDF dataset with SPARQL 1.1, queried over the union of its named graphs.
 
     ``Store()`` keeps everything in memory; ``Store(path)`` opens (or creates) an on-disk
-    Oxigraph store that persists between commands.
+    store that persists between commands.
 
     >>> store = Store()
     >>> len(store)
@@ -168,12 +69,16 @@ class Store:
 
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
-        self._ox = ox.Store(str(path)) if path is not None else ox.Store()
+        self._ox = _open_on_disk(self.path) if self.path is not None else ox.Store()
 
     @property
     def oxigraph(self) -> ox.Store:
         """The underlying :class:`pyoxigraph.Store`, for callers that need its full API."""
         return self._ox
+
+    @property
+    def description(self) -> str:
+        return f"on-disk store {self.path}" if self.path else "in-memory store"
 
     def __len__(self) -> int:
         return len(self._ox)
@@ -187,11 +92,44 @@ class Store:
     def load_file(self, path: Path | str, *, graph: ox.NamedNode | None = None) -> LoadedFile:
         """Parse a file completely, then add its quads (all or nothing)."""
         quads = parse_file(path, graph=graph)
-        self._ox.extend(quads)
+        self.add_quads(quads)
         return LoadedFile(str(path), len(quads))
+
+    def bulk_load(self, path: Path | str, *, graph: ox.NamedNode | None = None,
+                  progress: Callable[[int], None] | None = None) -> LoadedFile:
+        """Stream a (possibly gzipped) file into the store without holding it in memory.
+
+        Triples go to ``graph`` (default: the user graph); quads keep their graphs.
+        ``progress`` is called with the number of bytes of the file read so far. Faster than
+        :meth:`load_file` but not atomic: see :func:`gulag_kg.bulk.load_files` for what an
+        interrupted load leaves.
+        """
+        path = Path(path)
+        fmt = rdf_format_for(path)
+        before = len(self._ox)
+        try:
+            raw = open(path, "rb")
+        except OSError as exc:
+            raise InputError(str(path), f"cannot read: {exc.strerror}") from None
+        with raw:
+            stream: BinaryIO = gzip.open(raw) if path.suffix == ".gz" else raw
+            reader = _ProgressReader(stream, raw, progress)
+            try:
+                self._ox.bulk_load(input=reader, format=fmt, to_graph=graph or USER_GRAPH)
+            except SyntaxError as exc:
+                raise InputError(str(path), str(exc).split(": ", 1)[-1].rsplit(" (line", 1)[0],
+                                 line=getattr(exc, "lineno", None)) from None
+            except (OSError, EOFError, ValueError) as exc:
+                raise InputError(str(path), str(exc)) from None
+        self._ox.flush()
+        return LoadedFile(str(path), len(self._ox) - before)
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
         self._ox.extend(quads)
+
+    def remove_graph(self, graph: ox.NamedNode) -> None:
+        if self._ox.contains_named_graph(graph):
+            self._ox.remove_graph(graph)
 
     def named_graphs(self) -> list[ox.NamedNode]:
         return sorted((g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
@@ -200,11 +138,265 @@ class Store:
         """Every quad, or the quads of one named graph."""
         return iter(self._ox.quads_for_pattern(None, None, None, graph))
 
+    def quads_for_pattern(self, subject=None, predicate=None, obj=None, graph=None) -> Iterator[ox.Quad]:
+        return iter(self._ox.quads_for_pattern(subject, predicate, obj, graph))
+
     def query(self, sparql: str, *, substitutions: dict | None = None, union: bool = True):
-        """Run a SPARQL query on the union of all graphs (or the default graph with ``union=False``)."""
+        """Run a SPARQL query on the union of all graphs (or the default graph with ``union=False``).
+
+        ``substitutions`` bind variables to terms before evaluation (SEP-0007); the variables
+        must be projected. Prefixes of the project are predeclared.
+        """
         return self._ox.query(
             sparql,
             prefixes=PREFIXES,
             use_default_graph_as_union=union,
             substitutions=substitutions,
         )
+
+
+#: On-disk stores opened by this process: RocksDB allows one handle per directory and process,
+#: so a second Store(path) in the same process (the Python API, tests) shares the first.
+_OPEN_ON_DISK: dict[Path, ox.Store] = {}
+
+
+def _open_on_disk(path: Path) -> ox.Store:
+    key = path.resolve()
+    if key not in _OPEN_ON_DISK:
+        try:
+            _OPEN_ON_DISK[key] = ox.Store(str(path))
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot open the store: {exc}") from None
+    return _OPEN_ON_DISK[key]
+
+
+class _ProgressReader:
+    """A binary reader that reports how many bytes of the underlying file were read."""
+
+    def __init__(self, stream: BinaryIO, raw: BinaryIO, progress: Callable[[int], None] | None) -> None:
+        self._stream, self._raw, self._progress = stream, raw, progress
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        if self._progress is not None:
+            self._progress(self._raw.tell())
+        return data
+
+    def readinto(self, buffer) -> int:
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+    def readable(self) -> bool:
+        return True
+
+
+# --- any SPARQL 1.1 server -------------------------------------------------------------------
+
+_USER_AGENT = f"gulag-kg/{__version__} (https://w3id.org/gulag-kg; SPARQL client)"
+
+
+_MASKED = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+
+
+def _mask(query: str) -> str:
+    """The query with strings, IRIs and comments blanked out (same length), to find keywords."""
+    return _MASKED.sub(lambda m: " " * len(m.group()), query)
+
+
+def _form(masked: str) -> re.Match | None:
+    return re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", masked, re.I)
+
+
+def _first_keyword(query: str) -> str:
+    m = _form(_mask(query))
+    return m.group(1).upper() if m else ""
+
+
+def _where_position(query: str) -> tuple[int, int]:
+    """(start of the WHERE clause or its group, end of its opening brace) of the outer query."""
+    masked = _mask(query)
+    form = _form(masked)
+    pos = form.end() if form else 0
+    if form and form.group(1).upper() == "CONSTRUCT":
+        rest = masked[pos:]
+        brace = re.match(r"\s*\{", rest)
+        if brace:  # skip the template
+            depth, k = 0, pos + brace.end() - 1
+            while k < len(masked):
+                depth += {"{": 1, "}": -1}.get(masked[k], 0)
+                k += 1
+                if depth == 0:
+                    break
+            pos = k
+    m = re.compile(r"\bWHERE\s*\{|\{", re.I).search(masked, pos)
+    if m is None:
+        raise StoreError("the query has no WHERE clause")
+    return m.start(), m.end()
+
+
+def _values_block(substitutions: dict) -> str:
+    names = " ".join(f"?{v.value}" for v in substitutions)
+    terms = " ".join(str(t) for t in substitutions.values())  # N-Triples syntax: escaped by Oxigraph
+    return f"VALUES ({names}) {{ ({terms}) }}\n"
+
+
+def _bind_values(query: str, substitutions: dict) -> str:
+    """Bind variables on a server that does not know SEP-0007: a VALUES block at the start of
+    the outermost group pattern (terms are serialised by Oxigraph, never pasted from user text)."""
+    if not substitutions:
+        return query
+    _, end = _where_position(query)
+    return query[:end] + "\n" + _values_block(substitutions) + query[end:]
+
+
+def _add_from_clauses(query: str, graphs: list[ox.NamedNode]) -> str:
+    """Make the default graph the merge of all named graphs with FROM (and FROM NAMED), unless
+    the query already says which graphs it reads."""
+    if not graphs or re.search(r"\bFROM\b", _mask(query), re.I):
+        return query
+    start, _ = _where_position(query)
+    froms = "".join(f"FROM <{g.value}>\n" for g in graphs) + "".join(f"FROM NAMED <{g.value}>\n" for g in graphs)
+    return query[:start] + froms + query[start:]
+
+
+class EndpointStore(Store):
+    """A SPARQL 1.1 server: queries with the SPARQL 1.1 Protocol, loading with the Graph Store
+    Protocol (``graph_store_url``, by default the query URL's last segment replaced by ``store``,
+    as on Oxigraph and similar servers).
+
+    Queries see the union of the server's named graphs (FROM clauses are added unless the
+    query names its graphs). The server is not written to except by :meth:`add_quads`,
+    :meth:`load_file` and :meth:`remove_graph`.
+    """
+
+    def __init__(self, query_url: str, *, graph_store_url: str | None = None, timeout: float = 60.0) -> None:
+        if not re.match(r"^https?://", query_url):
+            raise StoreError(f"{query_url}: the endpoint must be an http:// or https:// URL")
+        self.path = None
+        self.query_url = query_url
+        self.graph_store_url = graph_store_url or query_url.rstrip("/").rsplit("/", 1)[0] + "/store"
+        self.timeout = timeout
+        self._graphs: list[ox.NamedNode] | None = None
+
+    @property
+    def oxigraph(self) -> ox.Store:  # pragma: no cover - guard against misuse
+        raise StoreError("a SPARQL endpoint has no local Oxigraph store")
+
+    @property
+    def description(self) -> str:
+        return f"SPARQL endpoint {self.query_url}"
+
+    # -- HTTP ------------------------------------------------------------------------------
+    def _request(self, url: str, *, data: bytes | None = None, method: str = "GET",
+                 headers: dict[str, str] | None = None) -> bytes:
+        request = urllib.request.Request(url, data=data, method=method,
+                                         headers={"User-Agent": _USER_AGENT, **(headers or {})})
+        try:
+            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                return response.read()
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace").strip().splitlines()
+            raise StoreError(f"{url}: HTTP {exc.code} {exc.reason}" + (f": {detail[0][:300]}" if detail else "")) from None
+        except (urllib.error.URLError, TimeoutError, ConnectionError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise StoreError(f"{url}: the SPARQL endpoint cannot be reached ({reason})") from None
+
+    def _select(self, sparql: str) -> ox.QuerySolutions:
+        body = urllib.parse.urlencode({"query": sparql}).encode()
+        data = self._request(self.query_url, data=body, method="POST", headers={
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
+        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+
+    # -- queries ---------------------------------------------------------------------------
+    def query(self, sparql: str, *, substitutions: dict | None = None, union: bool = True):
+        text = _prefix_block() + _bind_values(sparql, substitutions or {})
+        if union:
+            text = _add_from_clauses(text, self.named_graphs())
+        if _first_keyword(sparql) in ("CONSTRUCT", "DESCRIBE"):
+            body = urllib.parse.urlencode({"query": text}).encode()
+            data = self._request(self.query_url, data=body, method="POST", headers={
+                "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/n-triples"})
+            return _Triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
+        try:
+            return self._select(text)
+        except SyntaxError as exc:
+            raise StoreError(f"{self.query_url}: the server's answer is not SPARQL JSON results: {exc}") from None
+
+    def named_graphs(self) -> list[ox.NamedNode]:
+        if self._graphs is None:
+            rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            self._graphs = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
+        return list(self._graphs)
+
+    def quads_for_pattern(self, subject=None, predicate=None, obj=None, graph=None) -> Iterator[ox.Quad]:
+        terms = {"s": subject, "p": predicate, "o": obj}
+        bound = " ".join(f"BIND({t} AS ?{k})" for k, t in terms.items() if t is not None)
+        s, p, o = (str(t) if t is not None else f"?{k}" for k, t in terms.items())
+        g = str(graph) if graph is not None else "?g"
+        rows = self._select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} {bound} }}")
+        for r in rows:
+            yield ox.Quad(r["s"] if subject is None else subject, r["p"] if predicate is None else predicate,
+                          r["o"] if obj is None else obj, r["g"] if graph is None else graph)
+
+    def quads(self, *, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+        return self.quads_for_pattern(graph=graph)
+
+    def __len__(self) -> int:
+        rows = list(self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
+        return int(rows[0]["n"].value)
+
+    def __iter__(self) -> Iterator[ox.Quad]:
+        return self.quads()
+
+    def __contains__(self, quad: ox.Quad) -> bool:
+        return any(True for _ in self.quads_for_pattern(quad.subject, quad.predicate, quad.object, quad.graph_name))
+
+    # -- writing (Graph Store Protocol) ------------------------------------------------------
+    def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
+        for q in quads:
+            name = q.graph_name.value if isinstance(q.graph_name, ox.NamedNode) else USER_GRAPH.value
+            by_graph[name].append(ox.Triple(q.subject, q.predicate, q.object))
+        for name, triples in sorted(by_graph.items()):
+            url = f"{self.graph_store_url}?{urllib.parse.urlencode({'graph': name})}"
+            self._request(url, data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), method="POST",
+                          headers={"Content-Type": "application/n-triples"})
+        self._graphs = None
+
+    def bulk_load(self, path: Path | str, *, graph: ox.NamedNode | None = None,
+                  progress: Callable[[int], None] | None = None) -> LoadedFile:
+        """Parse the file locally (strictly), then send it graph by graph with the GSP."""
+        loaded = self.load_file(path, graph=graph or USER_GRAPH)
+        if progress is not None:
+            progress(Path(path).stat().st_size)
+        return loaded
+
+    def remove_graph(self, graph: ox.NamedNode) -> None:
+        url = f"{self.graph_store_url}?{urllib.parse.urlencode({'graph': graph.value})}"
+        try:
+            self._request(url, method="DELETE")
+        except StoreError as exc:
+            if "HTTP 404" not in str(exc):
+                raise
+        self._graphs = None
+
+
+class _Triples(list):
+    """CONSTRUCT/DESCRIBE results of an endpoint, shaped like pyoxigraph's QueryTriples."""
+
+
+def open_store(*, path: Path | str | None = None, endpoint: str | None = None,
+               graph_store: str | None = None) -> Store:
+    """The store a command runs on: an endpoint, an on-disk store, or a new in-memory one."""
+    if path is not None and endpoint is not None:
+        raise StoreError("use either --store (an on-disk store) or --endpoint (a SPARQL server), not both")
+    if endpoint is not None:
+        return EndpointStore(endpoint, graph_store_url=graph_store)
+    return Store(path)
+
+
+__all__ = [
+    "ARTICLE_GRAPH", "DERIVED_GRAPH", "EndpointStore", "LoadedFile", "ONTOLOGY_GRAPH", "Store",
+    "StoreError", "USER_GRAPH", "WIKIDATA_GRAPH", "open_store",
+]

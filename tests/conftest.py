@@ -61,3 +61,12 @@ def expectations(path: Path) -> tuple[bool, set[tuple[str, str, str]]]:
             severity, focus, shape = line.split(":", 1)[1].split()
             expected.add((severity, "_" if focus == "_" else expand(focus), "_" if shape == "_" else expand(shape)))
     return conforms, expected
+
+
+@pytest.fixture
+def oxigraph_endpoint():
+    """A fresh, empty Oxigraph SPARQL server on 127.0.0.1 (stopped after the test)."""
+    from .servers import oxigraph_server
+
+    with oxigraph_server() as server:
+        yield server
