@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from . import paths
 from .derive import add_derived_graph
-from .namespaces import GRAPH
+from .prefixes import GRAPH_NS
 from .parsing import rdf_format_for
 from .store import ARTICLE_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH, LoadedFile, Store
 
@@ -31,7 +31,7 @@ def file_graph(path: Path) -> ox.NamedNode:
     for suffix in (".gz", ".nt", ".ttl", ".turtle", ".jsonld", ".json", ".rdf", ".owl"):
         name = name.removesuffix(suffix)
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", name).strip("-") or "data"
-    return ox.NamedNode(f"{GRAPH}file/{slug}")
+    return ox.NamedNode(f"{GRAPH_NS}file/{slug}")
 
 
 @dataclass(frozen=True)

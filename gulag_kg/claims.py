@@ -8,7 +8,7 @@ import pyoxigraph as ox
 
 from .entities import compact
 from .errors import GulagKgError
-from .namespaces import GK, PREFIXES
+from .prefixes import GK_NS, PREFIXES
 from .store import Store
 
 _CLAIMS = """
@@ -169,7 +169,7 @@ def list_claims(store: Store, subject: str, prop: str | None = None) -> list[Cla
             period=v(row, "period"),
             period_start=v(row, "start"),
             period_end=v(row, "end"),
-            rank=compact(v(row, "rank") or str(GK.NormalRank)).removeprefix("gk:").removesuffix("Rank").lower(),
+            rank=compact(v(row, "rank") or GK_NS + "NormalRank").removeprefix("gk:").removesuffix("Rank").lower(),
             stance=labels.get(v(row, "stance") or "", None) if row["stance"] is not None else None,
             method=labels.get(v(row, "method") or "", None) if row["method"] is not None else None,
             stance_id=v(row, "stance").rsplit("/", 1)[-1] if row["stance"] is not None else None,

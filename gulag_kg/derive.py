@@ -12,12 +12,12 @@ from __future__ import annotations
 import pyoxigraph as ox
 
 from .edtf import EdtfBounds, edtf_bounds
-from .namespaces import GK
+from .prefixes import GK_NS
 from .store import DERIVED_GRAPH, Store
 
 _XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
-_START = ox.NamedNode(str(GK.periodStart))
-_END = ox.NamedNode(str(GK.periodEnd))
+_START = ox.NamedNode(GK_NS + "periodStart")
+_END = ox.NamedNode(GK_NS + "periodEnd")
 
 _CLAIM_VALUES = """
 SELECT ?subject ?property ?value ?rank WHERE {
@@ -50,7 +50,7 @@ def period_bound_quads(store: Store) -> list[ox.Quad]:
     Malformed periods are skipped here; the shapes report them.
     """
     out: list[ox.Quad] = []
-    for predicate in (GK.period, GK.date):
+    for predicate in (GK_NS + "period", GK_NS + "date"):
         for quad in store.quads_for_pattern(None, ox.NamedNode(str(predicate)), None, None):
             if not isinstance(quad.object, ox.Literal):
                 continue

@@ -9,7 +9,7 @@ from difflib import get_close_matches
 import pyoxigraph as ox
 
 from .errors import AmbiguousEntityError, UnknownEntityError
-from .namespaces import ID, PREFIXES
+from .prefixes import ID_NS as ID, PREFIXES
 from .store import DERIVED_GRAPH, Store
 
 _LABELS = """

@@ -9,17 +9,18 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, DefinedNamespace
 
-BASE = "https://w3id.org/gulag-kg/"
-ID = Namespace(BASE + "id/")
-VOCAB = Namespace(BASE + "vocab/")
-GRAPH = Namespace(BASE + "graph/")
+from .prefixes import BASE, GK_NS, GRAPH_NS, ID_NS, PREFIXES, VOCAB_NS  # noqa: F401 (re-exported)
+
+ID = Namespace(ID_NS)
+VOCAB = Namespace(VOCAB_NS)
+GRAPH = Namespace(GRAPH_NS)
 
 
 class GK(DefinedNamespace):
     """The gulag-kg ontology (``ontology/gulag.ttl``)."""
 
     _fail = True
-    _NS = Namespace(BASE + "ontology#")
+    _NS = Namespace(GK_NS)
 
     # classes
     Organisation: URIRef
@@ -143,51 +144,6 @@ GEO = Namespace("http://www.w3.org/2003/01/geo/wgs84_pos#")
 EDTF = Namespace("http://id.loc.gov/datatypes/edtf/")
 WD = Namespace("http://www.wikidata.org/entity/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
-
-#: The prefixes every serialisation of gulag-kg uses, in this order.
-PREFIXES: dict[str, str] = {
-    "gk": str(GK._NS),
-    "rdf": str(RDF),
-    "rdfs": str(RDFS),
-    "xsd": str(XSD),
-    "owl": str(OWL),
-    "skos": str(SKOS),
-    "dcterms": str(DCTERMS),
-    "org": str(ORG),
-    "prov": str(PROV),
-    "oa": str(OA),
-    "schema": str(SCHEMA),
-    "foaf": str(FOAF),
-    "geo": str(GEO),
-    "edtf": str(EDTF),
-    "wd": str(WD),
-    "gkv": str(VOCAB),
-    "unit": str(VOCAB) + "unit/",
-    "sitetype": str(VOCAB) + "site-type/",
-    "method": str(VOCAB) + "method/",
-    "stance": str(VOCAB) + "stance/",
-    "role": str(VOCAB) + "role/",
-    "worktype": str(VOCAB) + "work-type/",
-    "acttype": str(VOCAB) + "act-type/",
-    "eventtype": str(VOCAB) + "event-type/",
-    "changetype": str(VOCAB) + "change-type/",
-    "activity": str(VOCAB) + "activity/",
-    "interpretation": str(VOCAB) + "interpretation/",
-    "agency": str(ID) + "agency/",
-    "camp": str(ID) + "camp/",
-    "place": str(ID) + "place/",
-    "person": str(ID) + "person/",
-    "work": str(ID) + "work/",
-    "act": str(ID) + "act/",
-    "event": str(ID) + "event/",
-    "change": str(ID) + "change/",
-    "cat": str(ID) + "category/",
-    "claim": str(ID) + "claim/",
-    "source": str(ID) + "source/",
-    "agent": str(ID) + "agent/",
-    "link": str(ID) + "link/",
-}
-
 
 def bind_prefixes(graph) -> None:
     """Bind the project's prefixes on an rdflib graph or dataset (replacing rdflib's defaults)."""

@@ -7,7 +7,7 @@ from pathlib import Path
 from .claims import list_claims
 from .errors import GulagKgError
 from .export import write_atomically
-from .namespaces import ID
+from .prefixes import ID_NS as ID
 from .store import Store
 
 _PROPERTIES = {"population": "gk:prisonerPopulation", "deaths": "gk:deaths"}

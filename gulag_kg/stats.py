@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .entities import compact
-from .namespaces import ID
+from .prefixes import ID_NS as ID
 from .store import Store
 
 

@@ -29,15 +29,15 @@ import pyoxigraph as ox
 
 from .version import __version__
 from .errors import GulagKgError, InputError
-from .namespaces import GRAPH, PREFIXES
+from .prefixes import GRAPH_NS, PREFIXES
 from .parsing import CONTEXT_IRI, SUPPORTED_EXTENSIONS, parse_file, rdf_format_for  # noqa: F401 (re-exported)
 
 #: Named graphs of the shipped dataset.
-ONTOLOGY_GRAPH = ox.NamedNode(str(GRAPH["ontology"]))
-ARTICLE_GRAPH = ox.NamedNode(str(GRAPH["article"]))
-WIKIDATA_GRAPH = ox.NamedNode(str(GRAPH["wikidata"]))
-DERIVED_GRAPH = ox.NamedNode(str(GRAPH["derived"]))
-USER_GRAPH = ox.NamedNode(str(GRAPH["user"]))
+ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_NS + "ontology")
+ARTICLE_GRAPH = ox.NamedNode(GRAPH_NS + "article")
+WIKIDATA_GRAPH = ox.NamedNode(GRAPH_NS + "wikidata")
+DERIVED_GRAPH = ox.NamedNode(GRAPH_NS + "derived")
+USER_GRAPH = ox.NamedNode(GRAPH_NS + "user")
 
 
 class StoreError(GulagKgError):

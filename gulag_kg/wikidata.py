@@ -17,7 +17,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .errors import InputError
-from .namespaces import ID
+from .prefixes import ID_NS as ID
 from .store import ARTICLE_GRAPH, Store
 
 _KIND_TO_TYPE = {"agency": "agency", "person": "person", "place": "place", "event": "event"}
