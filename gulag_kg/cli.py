@@ -195,8 +195,13 @@ def validate(settings: Settings, data_files: tuple[Path, ...], fmt: str, fail_on
         kg = settings.kg()
     report = kg.validate()
     severity = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION
-    render = render_report_json if fmt == "json" else render_report_text
-    click.echo(render(report, fail_on=severity))
+    if fmt == "json":
+        click.echo(render_report_json(report, fail_on=severity))
+    else:
+        colours = {"Violation": "red", "Warning": "yellow", "Info": "blue", "conforms": "green", "does": "red"}
+        for line in render_report_text(report, fail_on=severity).splitlines():
+            # click.echo drops the colour when stdout is not a terminal
+            click.echo(click.style(line, fg=colours.get(line.split(":")[0].split()[0])))
     sys.exit(0 if report.conforms(fail_on=severity) else 1)
 
 
@@ -255,7 +260,8 @@ def query(settings: Settings, query: str | None, fmt: str | None, params: dict, 
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "nquads", "trig"]), default="turtle", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "nquads", "trig", "quickstatements"]),
+              default="turtle", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @pass_settings
 def export(settings: Settings, fmt: str, output: Path | None) -> None:
@@ -268,6 +274,11 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
     Example:
         gulag-kg export --format jsonld -o gulag-kg.jsonld
     """
+    if fmt == "quickstatements":  # our claims on linked entities, for Wikidata editors
+        from .linking.commands import write_quickstatements
+
+        write_quickstatements(settings.kg().store, output)
+        return
     from .export import write_atomically
 
     data = settings.kg().export(fmt)
@@ -555,6 +566,10 @@ def import_gulagmap_command(settings: Settings, directory: Path, output: Path | 
 
 # --- commands defined beside their library modules ---------------------------------------------
 # (each line: <group>.add_command(<command>) with the command imported from its module)
+from .linking.commands import check_command, wikidata_command  # noqa: E402
+
+link.add_command(wikidata_command)
+link.add_command(check_command)
 
 
 def main() -> None:

@@ -304,3 +304,19 @@ def test_data_option_with_missing_file(runner):
     result = runner.invoke(cli, ["--data", "missing.ttl", "stats"])
     assert result.exit_code == 2
     assert result.output == "Error: missing.ttl: no such file\n"
+
+
+def test_shell_completion_completes_commands():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).parent / "gulag-kg"
+    env = {"_GULAG_KG_COMPLETE": "bash_complete", "COMP_WORDS": "gulag-kg cla", "COMP_CWORD": "1", "PATH": ""}
+    out = subprocess.run([str(exe)], env=env, capture_output=True, text=True, check=False).stdout
+    assert "plain,claims" in out.splitlines()
+
+
+def test_validate_output_has_no_colour_codes_when_piped(runner):
+    result = runner.invoke(cli, ["validate"])
+    assert "\x1b[" not in result.output
