@@ -37,30 +37,35 @@ def plot_quantity(store: Store, quantity: str, output: Path) -> int:
     import io
 
     rows = [c for c in list_claims(store, str(ID) + "agency/gulag", _PROPERTIES[quantity])
-            if c.period_start and (c.value or c.lower or c.upper)]
+            if c.period_start and c.unit == "people" and (c.value or c.lower or c.upper)]
     if not rows:
         raise GulagKgError(f"no dated claims about {quantity} to plot")
     fig, ax = plt.subplots(figsize=(11, 6.5))
     series: dict[str, list] = {}
     for c in rows:
         series.setdefault(c.claimant_label or c.claimant or "unknown", []).append(c)
-    colours = plt.get_cmap("tab20")
+    colours = [plt.get_cmap("tab10")(i) for i in range(10)] + [plt.get_cmap("Dark2")(i) for i in range(8)]
     for i, (claimant, claims) in enumerate(sorted(series.items())):
-        colour = colours(i % 20)
+        colour = colours[i % len(colours)]
         for j, c in enumerate(claims):
-            x0, x1 = _year(c.period_start), _year(c.period_end) + 1 / 365 if c.period_end else _year(c.period_start) + 1
+            x0 = _year(c.period_start)
+            x1 = _year(c.period_end) + 1 / 365 if c.period_end else x0 + 1
             label = claimant if j == 0 else None
-            if c.lower is not None or c.upper is not None:
-                lo = float(c.lower if c.lower is not None else c.value or 0)
-                hi = float(c.upper if c.upper is not None else c.value or lo)
+            if c.lower is not None and c.upper is not None:  # a range: a band
+                lo, hi = float(c.lower), float(c.upper)
                 ax.fill_between([x0, x1], [lo, lo], [hi, hi], color=colour, alpha=0.25, label=label)
+                label = None
+            elif c.lower is not None or c.upper is not None:  # "at least" / "at most": a bar and an arrow
+                bound = float(c.lower if c.lower is not None else c.upper)
+                ax.plot([x0, x1], [bound, bound], color=colour, linewidth=1.5, linestyle="--", label=label)
+                ax.plot([(x0 + x1) / 2], [bound], "^" if c.lower is not None else "v", color=colour, markersize=8)
                 label = None
             if c.value is not None:
                 v = float(c.value)
                 ax.plot([x0, x1], [v, v], color=colour, linewidth=2.5, label=label, solid_capstyle="butt")
                 ax.plot([(x0 + x1) / 2], [v], "o", color=colour, markersize=4)
     ax.set_title(_TITLES[quantity])
-    ax.set_xlabel("year (bars span the period each claim covers)")
+    ax.set_xlabel("year (bars span the period each claim covers; bands are ranges; ▲ at least, ▼ at most)")
     ax.set_ylabel("people")
     ax.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v / 1e6:.1f} M" if v >= 1e6 else f"{v:,.0f}"))
     ax.grid(True, alpha=0.3)
