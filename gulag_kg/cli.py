@@ -457,6 +457,39 @@ def plot(settings: Settings, quantity: str, output: Path | None) -> None:
     click.echo(f"plotted {count} claims to {output}", err=True)
 
 
+# --- serve ----------------------------------------------------------------------------------
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
+              help="Most rows a SELECT answers (the response says when it was cut).")
+@pass_settings
+def serve(settings: Settings, host: str, port: int, max_rows: int) -> None:
+    """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and entity pages at /id/...
+
+    Updates and SERVICE are refused; results by content negotiation (SPARQL JSON/XML/CSV/TSV,
+    Turtle/N-Triples/JSON-LD). Stop with Ctrl-C.
+
+    \b
+    Example:
+        gulag-kg serve --port 8000
+        curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%7D'
+        curl -H 'Accept: text/turtle' http://127.0.0.1:8000/id/agency/nkvd
+    """
+    from .server import ServerSettings, make_server
+
+    server = make_server(settings.kg().store, host=host, port=port, settings=ServerSettings(max_rows=max_rows))
+    click.echo(f"serving {settings.kg().store.description} at http://{host}:{server.server_port}/sparql (Ctrl-C stops)", err=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+
+
 # --- links ----------------------------------------------------------------------------------
 
 
