@@ -495,11 +495,13 @@ def serve(settings: Settings, host: str, port: int, max_rows: int) -> None:
 
 @cli.group(cls=Group)
 def link() -> None:
-    """Links between the graph's entities and Wikidata.
+    """Links between the graph's entities and Wikidata: the verified table, candidates, checks.
 
     \b
     Example:
         gulag-kg link from-table
+        gulag-kg link wikidata --type camp --format tsv -o candidates.tsv
+        gulag-kg link check
     """
 
 

@@ -14,8 +14,9 @@ from .store import ARTICLE_GRAPH, ONTOLOGY_GRAPH, USER_GRAPH, WIKIDATA_GRAPH, St
 
 
 def graph_for_shipped_file(path: Path) -> ox.NamedNode:
-    """The named graph a file of ``graph/`` goes into: Wikidata links apart, the rest together."""
-    return WIKIDATA_GRAPH if path.stem == "wikidata" else ARTICLE_GRAPH
+    """The named graph a file of ``graph/`` goes into: Wikidata links (curated and generated)
+    apart, the rest together."""
+    return WIKIDATA_GRAPH if path.stem in ("wikidata", "wikidata-links") else ARTICLE_GRAPH
 
 
 def load_store(data_files: Iterable[Path | str] = (), *, shipped: bool = True) -> Store:

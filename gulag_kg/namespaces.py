@@ -133,6 +133,8 @@ class GK(DefinedNamespace):
     attribution: URIRef
     linkConfidence: URIRef
     linkNote: URIRef
+    linkScore: URIRef
+    linkMethod: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")
