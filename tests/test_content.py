@@ -282,20 +282,14 @@ def test_imprisoned_in_an_agency_means_the_gulag_itself(kg):
 PEOPLE_WITHOUT_ROLE = {
     "person:anders": "'Polish General' (line 61): no military role in the role scheme",
     "person:arendt": "'Hannah Arendt argues' (lines 180-183): the article gives no profession",
-    "person:courtois": "'edited by S. Courtois et al.' (line 308): an editor; the scheme has no editor role",
-    "person:david-fox": "'David-Fox, Michael, ed.' (line 291): an editor",
     "person:dimitrov": "a defendant in the Leipzig trial beside Popov (line 243): no role stated",
     "person:dostoevsky": "sentenced to die, the sentence commuted to banishment to Siberia (line 33): an exile, no role stated",
-    "person:gregory": "'Gregory, Paul R., and Valery Lazarev, eds.' (line 297): an editor",
     "person:hasanova": "the daughter interviewed about her father (line 334): no role stated",
-    "person:kozlov": "'according to V. P. Kozlov' (line 60), 'Kozlov, V. P., et al., eds.' (line 302): an editor",
-    "person:lazarev": "'Gregory, Paul R., and Valery Lazarev, eds.' (line 297): an editor",
     "person:lopatnikov": "'according to Leonid Lopatnikov' (line 187): no role stated",
     "person:maksudov": "'Sergei Maksudov alleged' (line 189): no role stated",
     "person:ordzhonikidze": "a Bolshevik sent into exile (line 33): no role stated",
     "person:pohl": "'J. Otto Pohl's incomplete data' (line 95): no role stated",
     "person:tanev": "a defendant in the Leipzig trial beside Popov (line 243): no role stated",
-    "person:vilensky": "'ed. Simeon Vilensky' (line 349): an editor",
 }
 
 
