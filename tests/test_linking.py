@@ -691,3 +691,86 @@ def test_link_commands_have_help_with_an_example(runner):
     for command in ("wikidata", "check"):
         result = runner.invoke(cli, ["link", command, "--help"])
         assert result.exit_code == 0 and "Example:" in result.output
+
+
+# --- the verified Wikidata ids --------------------------------------------------------------------
+
+# A Wikidata item or property id as the linking code writes it; S<n> is property P<n> used in a
+# QuickStatements reference.
+_WIKIDATA_ID_IN_TEXT = re.compile(r"\b([QPS])([1-9][0-9]*)\b")
+
+
+def wikidata_ids_in(text: str) -> set[str]:
+    return {("P" if kind == "S" else kind) + number for kind, number in _WIKIDATA_ID_IN_TEXT.findall(text)}
+
+
+def test_the_id_scanner_finds_items_properties_and_reference_properties():
+    assert wikidata_ids_in('wdt:P31/wdt:P279* wd:Q1656682 . "S854"\tQ9x P0 HQ5') == {"P31", "P279", "Q1656682", "P854"}
+
+
+LINKING_SOURCES = sorted((ROOT / "gulag_kg" / "linking").glob("*.py"))
+
+
+@pytest.mark.parametrize("path", LINKING_SOURCES, ids=[p.name for p in LINKING_SOURCES])
+def test_every_wikidata_id_in_the_linking_code_is_verified(path):
+    """An id recalled from memory is a defect: every Q/P id the code names must be in the table
+    of ids seen paired with their label in public evidence (gulag_kg/linking/wikidata-ids.tsv)."""
+    from gulag_kg.linking.wikibase import verified_ids
+
+    unverified = wikidata_ids_in(path.read_text(encoding="utf-8")) - set(verified_ids())
+    assert not unverified, f"{path.name} names Wikidata ids not in wikidata-ids.tsv: {sorted(unverified)}"
+
+
+def test_the_verified_table_says_where_each_id_was_seen():
+    from gulag_kg.linking.wikibase import verified_ids
+
+    rows = verified_ids()
+    assert rows["P31"].label == "instance of" and rows["P31"].kind == "property"
+    assert all(len(r.evidence) > 20 for r in rows.values())
+
+
+def test_default_classes_are_the_verified_expected_classes():
+    from gulag_kg.linking import default_classes
+    from gulag_kg.linking.wikibase import verified_ids
+
+    classes = default_classes()
+    for kind, pairs in classes.items():
+        for qid, label in pairs:
+            row = verified_ids()[qid]
+            assert row.kind == "class" and row.label == label and f"expected class: {kind}" in row.used_for
+    listed = {(kind, r.id) for r in verified_ids().values() for kind in re.findall(r"expected class: (\w+)", r.used_for)}
+    assert listed == {(kind, q) for kind, pairs in classes.items() for q, _ in pairs}
+
+
+def test_a_malformed_table_of_ids_is_an_error_with_its_line(tmp_path, monkeypatch):
+    from gulag_kg.errors import InputError
+    from gulag_kg.linking import wikibase
+
+    bad = tmp_path / "wikidata-ids.tsv"
+    bad.write_text("id\tlabel\tkind\tused_for\tevidence\nQ5\thuman\tproperty\ttest only\tinvented test row\n",
+                   encoding="utf-8")
+    monkeypatch.setattr(wikibase, "WIKIDATA_IDS_FILE", bad)
+    wikibase.verified_ids.cache_clear()
+    try:
+        with pytest.raises(InputError, match=r"line 2: kind 'property' does not fit Q5"):
+            wikibase.verified_ids()
+    finally:
+        monkeypatch.undo()
+        wikibase.verified_ids.cache_clear()
+
+
+def test_a_kind_without_a_verified_class_is_not_type_checked(runner, sparql, tmp_path, monkeypatch):
+    from gulag_kg.linking import scoring
+
+    monkeypatch.setattr(scoring, "default_classes", lambda: {})     # as if no event class were verified
+    only_camps = tmp_path / "classes.tsv"
+    only_camps.write_text("type\tqid\tlabel\ncamp\tQ900000902\ttest class: camp\n", encoding="utf-8")
+    result = runner.invoke(cli, ["--data", str(FIXTURES / "test-entities.ttl"), "link", "wikidata", "--type", "event",
+                                 "--classes", str(only_camps), "--endpoint", sparql.query_url,
+                                 "--cache", str(tmp_path / "cache")])
+    assert result.exit_code == 0, result.output
+    assert "no Wikidata class is expected for event" in result.stderr and "--classes FILE" in result.stderr
+    rows = [r for r in read_tsv(result.stdout) if r["entity"] == ID + "event/soviet-famine-1932-1933"]
+    assert rows[0]["qid"] == "Q900000040"
+    assert all("type not compared: no verified Wikidata class is expected for event" in r["evidence"] for r in rows)
+    assert not any("not a kind of any class" in r["evidence"] for r in rows)

@@ -11,14 +11,14 @@ from .http import HttpClient, NetworkError, user_agent
 from .links import AcceptedLink, Decision, choose_links, read_accept_list, write_generated_links
 from .ours import LINK_TYPES, OurEntity, our_entities
 from .quickstatements import QuickStatementsExport, export_quickstatements
-from .scoring import DEFAULT_CLASSES, Score, label_similarity, read_classes, score_candidate
-from .wikibase import ApiWikibase, SparqlWikibase, Wikibase, WikidataItem
+from .scoring import Score, default_classes, label_similarity, read_classes, score_candidate
+from .wikibase import ApiWikibase, SparqlWikibase, Wikibase, WikidataId, WikidataItem, verified_ids
 
 __all__ = [
     "AcceptedLink", "ApiWikibase", "CANDIDATE_COLUMNS", "CHECK_COLUMNS", "CandidateReport", "CandidateRow",
-    "CheckReport", "DEFAULT_CLASSES", "Decision", "Disagreement", "HttpClient", "LINK_TYPES", "NetworkError",
-    "OurEntity", "QuickStatementsExport", "Score", "SparqlWikibase", "Wikibase", "WikidataItem", "check_links",
-    "choose_links", "export_quickstatements", "find_candidates", "format_candidates_tsv", "format_check_tsv",
-    "label_similarity", "our_entities", "read_accept_list", "read_classes", "score_candidate", "user_agent",
-    "write_generated_links",
+    "CheckReport", "Decision", "Disagreement", "HttpClient", "LINK_TYPES", "NetworkError", "OurEntity",
+    "QuickStatementsExport", "Score", "SparqlWikibase", "Wikibase", "WikidataId", "WikidataItem", "check_links",
+    "choose_links", "default_classes", "export_quickstatements", "find_candidates", "format_candidates_tsv",
+    "format_check_tsv", "label_similarity", "our_entities", "read_accept_list", "read_classes", "score_candidate",
+    "user_agent", "verified_ids", "write_generated_links",
 ]

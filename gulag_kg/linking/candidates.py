@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .ours import LINK_TYPES, OurEntity, our_entities
-from .scoring import DEFAULT_CLASSES, Score, score_candidate
+from .scoring import Score, default_classes, score_candidate
 from .wikibase import Wikibase, WikidataItem
 
 #: The columns of the candidate table, in order.
@@ -59,9 +59,14 @@ def _follow_redirects(wikibase: Wikibase, items: dict[str, WikidataItem]) -> dic
 
 
 def find_candidates(store, wikibase: Wikibase, *, types: tuple[str, ...] = LINK_TYPES,
-                    classes: Mapping[str, tuple[tuple[str, str], ...]] = DEFAULT_CLASSES,
+                    classes: Mapping[str, tuple[tuple[str, str], ...]] | None = None,
                     per_entity: int = 5, entities: list[OurEntity] | None = None) -> CandidateReport:
-    """Candidates for every entity of ``types`` without a Wikidata link, best first."""
+    """Candidates for every entity of ``types`` without a Wikidata link, best first.
+
+    ``classes`` are the Wikidata classes expected for each kind (default:
+    :func:`~gulag_kg.linking.scoring.default_classes`); a kind without any is not type-checked."""
+    if classes is None:
+        classes = default_classes()
     if entities is None:
         entities = [e for e in our_entities(store, types=types) if not e.qids]
     texts = {e.iri: e.search_texts() for e in entities}
@@ -92,6 +97,8 @@ def find_candidates(store, wikibase: Wikibase, *, types: tuple[str, ...] = LINK_
     matches: dict[tuple[str, str], set[str]] = {}
     for kind, kind_qids in by_type.items():
         expected = [q for q, _ in classes.get(kind, ())]
+        if not expected:
+            continue  # no class to walk up to: the type signal stays neutral
         for qid, cls in wikibase.subclass_matches(kind_qids, expected).items():
             matches[(kind, qid)] = cls
     class_qids = {c for kind_qids in by_type.values() for q in kind_qids for c in items[q].instance_of[:3]}

@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from ..entities import compact
 from .ours import LINK_TYPES, OurEntity, our_entities
-from .scoring import (DEFAULT_CLASSES, PROPERTY_NAMES, best_label_match, closest_coordinates, compare_dates,
+from .scoring import (PROPERTY_NAMES, best_label_match, closest_coordinates, compare_dates, default_classes,
                       describe_class)
 from .wikibase import Wikibase, WikidataItem, WikiQuantity
 
@@ -120,8 +120,14 @@ _UNIT_PEOPLE = "https://w3id.org/gulag-kg/vocab/unit/people"
 
 
 def check_links(store, wikibase: Wikibase, *, types: tuple[str, ...] = LINK_TYPES,
-                classes: Mapping[str, tuple[tuple[str, str], ...]] = DEFAULT_CLASSES) -> CheckReport:
-    """Compare every Wikidata link of entities of ``types`` with the item it points to."""
+                classes: Mapping[str, tuple[tuple[str, str], ...]] | None = None) -> CheckReport:
+    """Compare every Wikidata link of entities of ``types`` with the item it points to.
+
+    ``classes`` are the Wikidata classes expected for each kind (default:
+    :func:`~gulag_kg.linking.scoring.default_classes`); the type of a kind without any is not
+    checked."""
+    if classes is None:
+        classes = default_classes()
     entities = [e for e in our_entities(store, types=types) if e.qids]
     pairs = [(e, q) for e in entities for q in e.qids]
     qids = {q for _, q in pairs}
@@ -140,7 +146,10 @@ def check_links(store, wikibase: Wikibase, *, types: tuple[str, ...] = LINK_TYPE
             by_type[e.type].add(current(q).qid)
     matches: dict[tuple[str, str], set[str]] = {}
     for kind, kind_qids in by_type.items():
-        for qid, cls in wikibase.subclass_matches(kind_qids, [q for q, _ in classes.get(kind, ())]).items():
+        expected = [q for q, _ in classes.get(kind, ())]
+        if not expected:
+            continue  # the type of this kind is not checked
+        for qid, cls in wikibase.subclass_matches(kind_qids, expected).items():
             matches[(kind, qid)] = cls
     class_qids = {c for e, q in pairs if current(q).found for c in current(q).instance_of[:3]}
     class_labels = wikibase.english_labels(class_qids) if class_qids else {}
@@ -173,7 +182,7 @@ def _check_one(e: OurEntity, qid: str, item: WikidataItem, target: WikidataItem,
         ours = "; ".join(f"{t}@{lang or '-'}" for t, lang in (e.labels + e.alt_labels)[:4])
         theirs = "; ".join(f"{t}@{lang or '-'}" for t, lang, _ in item.all_labels()[:4]) or "no labels"
         report("label", ours, theirs, f"closest: {match.words()}" if match else "")
-    if item.instance_of and not type_matches:
+    if expected and item.instance_of and not type_matches:
         wanted = ", ".join(f"{q} ({n})" if n else q for q, n in expected)
         report("type", e.type, "instance of " + ", ".join(describe_class(c, class_labels) for c in item.instance_of[:3]),
                f"not a kind of any class expected for {e.type}: {wanted}")

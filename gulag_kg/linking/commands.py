@@ -40,7 +40,8 @@ def network_options(f):
                           "~/.cache/gulag-kg/wikidata); a second run costs no request."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
         click.option("--classes", "classes_file", type=click.Path(path_type=Path), default=None,
-                     help="TSV (type, qid, label) of the Wikidata classes expected for each kind, replacing the defaults."),
+                     help="TSV (type, qid, label) of the Wikidata classes expected for each kind, replacing the "
+                          "defaults (the verified classes of gulag_kg/linking/wikidata-ids.tsv) for the kinds it lists."),
         click.option("--timeout", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
                      help="Seconds to wait for each answer."),
     ]
@@ -60,10 +61,17 @@ def _sources(endpoint, api, cache_dir, no_cache, timeout):
     return client, wikibase
 
 
-def _classes(path: Path | None):
-    from .scoring import DEFAULT_CLASSES, read_classes
+def _classes(path: Path | None, types: tuple[str, ...]):
+    """The expected classes (the verified defaults, or ``--classes``), saying on stderr which
+    kinds have none and so go without a type check."""
+    from .scoring import default_classes, read_classes
 
-    return read_classes(path) if path is not None else DEFAULT_CLASSES
+    classes = read_classes(path) if path is not None else default_classes()
+    for kind in types:
+        if not classes.get(kind):
+            click.echo(f"no Wikidata class is expected for {kind} (none verified in wikidata-ids.tsv): its type is "
+                       f"not checked; give classes with --classes FILE", err=True)
+    return classes
 
 
 def _types(kind: str) -> tuple[str, ...]:
@@ -131,7 +139,8 @@ def wikidata_command(settings, kind, endpoint, api, fmt, output, cache_dir, no_c
         check_links_file(path, curated)
     store = settings.kg().store
     client, wikibase = _sources(endpoint, api, cache_dir, no_cache, timeout)
-    report = find_candidates(store, wikibase, types=_types(kind), classes=_classes(classes_file), per_entity=per_entity)
+    types = _types(kind)
+    report = find_candidates(store, wikibase, types=types, classes=_classes(classes_file, types), per_entity=per_entity)
     if fmt == "json":
         _emit(json.dumps([asdict(r) for r in report.rows], ensure_ascii=False, indent=1) + "\n", output)
     else:
@@ -174,7 +183,8 @@ def check_command(settings, kind, endpoint, api, fmt, output, cache_dir, no_cach
 
     store = settings.kg().store
     client, wikibase = _sources(endpoint, api, cache_dir, no_cache, timeout)
-    report = check_links(store, wikibase, types=_types(kind), classes=_classes(classes_file))
+    types = _types(kind)
+    report = check_links(store, wikibase, types=types, classes=_classes(classes_file, types))
     if fmt == "json":
         _emit(json.dumps([asdict(r) for r in report.rows], ensure_ascii=False, indent=1) + "\n", output)
     else:

@@ -6,7 +6,9 @@ Four signals, each from 0 to 1:
   any of the item's labels and aliases (1 only for the same text after normalising case,
   accents and punctuation; an alias or alternative label counts 0.95 of a label);
 * **type**: 1 when the item is an instance (``P31``) of a subclass (``P279*``) of a class
-  expected for our kind of entity, 0 when it has ``P31`` but none of them fits;
+  expected for our kind of entity (:func:`default_classes`, from the verified table
+  ``wikidata-ids.tsv``, or ``--classes``), 0 when it has ``P31`` but none of them fits, not
+  computed when no class is expected for the kind;
 * **dates**: per kind of date (start, end, point in time, birth, death, publication) 1 when a
   Wikidata value overlaps ours at their precisions, 0.5 when less than a year apart, 0 otherwise;
   averaged;
@@ -30,25 +32,30 @@ from pathlib import Path
 
 from ..errors import InputError
 from .ours import LINK_TYPES, OurDate, OurEntity
-from .wikibase import QID, WikidataItem, WikiTime
+from .wikibase import QID, WikidataItem, WikiTime, verified_ids
 
 WEIGHTS = {"label": 0.6, "type": 0.2, "dates": 0.1, "coordinates": 0.1}
 NEUTRAL = 0.5
 ALIAS_FACTOR = 0.95
 
-#: Wikidata classes expected for each kind of entity (an item fits when it is an instance of
-#: a subclass of one of them). These are Wikidata's general class items; override them with
-#: ``--classes FILE`` (columns type, qid, label).
-DEFAULT_CLASSES: dict[str, tuple[tuple[str, str], ...]] = {
-    "agency": (("Q43229", "organization"),),
-    "camp": (("Q56507866", "gulag camp"), ("Q152081", "concentration camp"), ("Q40357", "prison")),
-    "person": (("Q5", "human"),),
-    "place": (("Q2221906", "geographic location"), ("Q618123", "geographical feature"),
-              ("Q56061", "administrative territorial entity"), ("Q486972", "human settlement"),
-              ("Q82794", "geographic region")),
-    "work": (("Q386724", "work"), ("Q17537576", "creative work"), ("Q7725634", "literary work"), ("Q571", "book")),
-    "event": (("Q1190554", "occurrence"), ("Q1656682", "event")),
-}
+_EXPECTED_CLASS = re.compile(r"\bexpected class: ([a-z]+)\b")
+
+
+def default_classes() -> dict[str, tuple[tuple[str, str], ...]]:
+    """The Wikidata classes expected for each kind of entity, as (qid, label) pairs: the rows of
+    the verified table ``wikidata-ids.tsv`` whose ``used_for`` says ``expected class: <kind>``.
+
+    An item fits a kind when it is an instance of a subclass (``P31/P279*``) of one of them.
+    A kind without a verified class has none here: its type signal is not computed (neutral)
+    until ``--classes FILE`` (columns type, qid, label) gives classes for it.
+    """
+    out: dict[str, list[tuple[str, str]]] = {}
+    for row in verified_ids().values():
+        for kind in _EXPECTED_CLASS.findall(row.used_for):
+            if row.kind == "class" and kind in LINK_TYPES:
+                out.setdefault(kind, []).append((row.id, row.label))
+    return {kind: tuple(out[kind]) for kind in LINK_TYPES if kind in out}
+
 
 #: Which Wikidata time properties say the same as each kind of date of ours (first found wins).
 ROLE_PROPERTIES: dict[str, tuple[str, ...]] = {
@@ -68,7 +75,7 @@ PROPERTY_NAMES = {
 
 def read_classes(path: Path | str) -> dict[str, tuple[tuple[str, str], ...]]:
     """Expected classes from a TSV file with the header ``type qid label``; kinds it does not
-    mention keep their defaults."""
+    mention keep their defaults (:func:`default_classes`)."""
     path = Path(path)
     try:
         with open(path, encoding="utf-8", newline="") as fh:
@@ -85,7 +92,7 @@ def read_classes(path: Path | str) -> dict[str, tuple[tuple[str, str], ...]]:
                 found.setdefault(kind, []).append((qid, (row["label"] or "").strip()))
     except FileNotFoundError:
         raise InputError(str(path), "no such file") from None
-    return {**DEFAULT_CLASSES, **{k: tuple(v) for k, v in found.items()}}
+    return {**default_classes(), **{k: tuple(v) for k, v in found.items()}}
 
 
 # --- labels -----------------------------------------------------------------------------------
@@ -275,9 +282,13 @@ def score_candidate(entity: OurEntity, item: WikidataItem, *, type_matches: set[
     evidence.append(match.words() if match else "no label to compare")
 
     names = {q: n for q, n in expected}
-    if type_matches:
+    if not expected:
+        kind: float | None = None
+        evidence.append(f"type not compared: no verified Wikidata class is expected for {entity.type} "
+                        f"(give them with --classes)")
+    elif type_matches:
         fits = ", ".join(f"{q} ({names.get(q) or class_labels.get(q, '')})".replace(" ()", "") for q in sorted(type_matches))
-        kind: float | None = 1.0
+        kind = 1.0
         evidence.append(f"instance of {', '.join(describe_class(c, class_labels) for c in item.instance_of[:3])}, "
                         f"a kind of {fits} (expected for {entity.type})")
     elif item.instance_of:

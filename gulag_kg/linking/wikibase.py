@@ -16,19 +16,78 @@ from the SPARQL endpoint when there is one, else from the API.
 from __future__ import annotations
 
 import calendar
+import csv
+import functools
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from types import MappingProxyType
 
 import pyoxigraph as ox
 
-from ..errors import GulagKgError
+from ..errors import GulagKgError, InputError
 from .http import HttpClient, NetworkError
 
 WD = "http://www.wikidata.org/entity/"
 QID = re.compile(r"^Q[1-9][0-9]*$")
+
+#: The Wikidata ids this package uses, each with its label and the public evidence that pairs
+#: the two (see README.md beside it). Ids recalled from memory are wrong surprisingly often; an
+#: id missing from this table is not used (a test checks the source).
+WIKIDATA_IDS_FILE = Path(__file__).with_name("wikidata-ids.tsv")
+_ID_COLUMNS = ["id", "label", "kind", "used_for", "evidence"]
+_ID_KINDS = ("class", "property", "item")
+_WIKIDATA_ID = re.compile(r"^[QP][1-9][0-9]*$")
+
+
+@dataclass(frozen=True)
+class WikidataId:
+    """One row of :data:`WIKIDATA_IDS_FILE`."""
+
+    id: str
+    label: str
+    kind: str        # class, property or item
+    used_for: str
+    evidence: str    # where the id was seen paired with its label
+
+
+@functools.cache
+def verified_ids() -> Mapping[str, WikidataId]:
+    """The verified Wikidata ids of :data:`WIKIDATA_IDS_FILE`, by id (read once)."""
+    path = WIKIDATA_IDS_FILE
+    out: dict[str, WikidataId] = {}
+    try:
+        with open(path, encoding="utf-8", newline="") as fh:
+            reader = csv.reader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+            if next(reader, None) != _ID_COLUMNS:
+                raise InputError(str(path), f"header must be: {', '.join(_ID_COLUMNS)} (tab-separated)", line=1)
+            for cells in reader:
+                if len(cells) != len(_ID_COLUMNS) or not all(c.strip() for c in cells):
+                    raise InputError(str(path), f"{len(_ID_COLUMNS)} non-empty cells expected", line=reader.line_num)
+                row = WikidataId(*(c.strip() for c in cells))
+                if not _WIKIDATA_ID.match(row.id) or row.id in out:
+                    raise InputError(str(path), f"{row.id!r} is not a Wikidata id, or is listed twice", line=reader.line_num)
+                if row.kind not in _ID_KINDS or (row.kind == "property") != row.id.startswith("P"):
+                    raise InputError(str(path), f"kind {row.kind!r} does not fit {row.id}", line=reader.line_num)
+                out[row.id] = row
+    except FileNotFoundError:
+        raise InputError(str(path), "no such file; it ships with gulag_kg.linking (package data)") from None
+    return MappingProxyType(out)
+
+
+def verified_label(wid: str) -> str:
+    """The label of a verified id.
+
+    >>> verified_label("P31")
+    'instance of'
+    """
+    try:
+        return verified_ids()[wid].label
+    except KeyError:
+        raise GulagKgError(f"{wid} is not in {WIKIDATA_IDS_FILE.name}, the table of verified Wikidata ids") from None
 
 #: Time-valued properties read for every item: birth, death, inception, dissolution,
 #: publication, start, end, point in time.
