@@ -173,8 +173,10 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
               help="Lowest severity that makes validation fail (exit 1).")
+@click.option("--engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto", show_default=True,
+              help="sparql: shapes compiled to SPARQL inside the store (fast, any size); pyshacl: the reference engine.")
 @pass_settings
-def validate(settings: Settings, data_files: tuple[Path, ...], fmt: str, fail_on: str) -> None:
+def validate(settings: Settings, data_files: tuple[Path, ...], fmt: str, fail_on: str, engine: str) -> None:
     """Validate data against the shipped SHACL shapes.
 
     With no files, validates the shipped graph. With files, validates those files (with the
@@ -193,7 +195,7 @@ def validate(settings: Settings, data_files: tuple[Path, ...], fmt: str, fail_on
         kg = load(check_data_files(data_files), shipped=False)
     else:
         kg = settings.kg()
-    report = kg.validate()
+    report = kg.validate(engine=engine)
     severity = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION
     if fmt == "json":
         click.echo(render_report_json(report, fail_on=severity))

@@ -30,11 +30,12 @@ class KnowledgeGraph:
         return f"<KnowledgeGraph {len(self)} quads>"
 
     # --- validation -----------------------------------------------------------------------
-    def validate(self):
-        """Validate everything but the ontology against the shapes: a ValidationReport."""
+    def validate(self, *, engine: str = "auto"):
+        """Validate the graph against the shapes: a ValidationReport (``engine``: ``auto``,
+        ``sparql`` or ``pyshacl``, see :func:`gulag_kg.validation.validate_store`)."""
         from .validation import validate_store
 
-        return validate_store(self.store)
+        return validate_store(self.store, engine=engine)
 
     # --- queries --------------------------------------------------------------------------
     def query(self, query: str, *, params: dict[str, str] | None = None, allow_service: bool = False):

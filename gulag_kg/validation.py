@@ -112,9 +112,27 @@ def _results(report_graph: rdflib.Graph, data_graph: rdflib.Graph) -> list[Valid
     return sorted(set(out), key=lambda r: (r.severity.order, r.focus_label.casefold(), r.focus, r.path, r.message, r.value))
 
 
-def validate_store(store: Store) -> ValidationReport:
+ENGINES = ("auto", "sparql", "pyshacl")
+
+
+def validate_store(store: Store, *, engine: str = "auto") -> ValidationReport:
     """Validate the union of the store's graphs; the ontology graph supplies class
-    hierarchy and vocabularies (its own terms are not targets of any shape)."""
+    hierarchy and vocabularies (its own terms are not targets of any shape).
+
+    ``sparql`` compiles the shapes to SPARQL run inside the store (:mod:`gulag_kg.shacl_sparql`:
+    the same report as pySHACL, 18-30x faster, no copy of the data); ``pyshacl`` runs pySHACL on
+    an rdflib copy; ``auto`` uses SPARQL unless the shapes use a feature it does not compile.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown validation engine {engine!r}; use one of {', '.join(ENGINES)}")
+    if engine in ("auto", "sparql"):
+        from .shacl_sparql import UnsupportedShapesError, validate_store_sparql
+
+        try:
+            return validate_store_sparql(store)
+        except UnsupportedShapesError:
+            if engine == "sparql":
+                raise
     return validate_graph(quads_to_rdflib_graph(store.quads()))
 
 
