@@ -15,17 +15,19 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 demo: $(STAMP)
-	@echo '$$ gulag-kg validate'
-	@$(BIN)/gulag-kg validate
+	@echo '$$ gulag-kg validate | tail -1        # the graph against its SHACL shapes'
+	@$(BIN)/gulag-kg validate | tail -1
 	@echo
-	@echo '$$ gulag-kg claims gulag deaths'
-	@$(BIN)/gulag-kg claims gulag deaths
+	@echo '$$ gulag-kg claims gulag deaths        # every estimate of deaths, side by side'
+	@$(BIN)/gulag-kg claims gulag deaths --format table
 	@echo
-	@echo '$$ gulag-kg timeline "GULAG"'
-	@$(BIN)/gulag-kg timeline gulag
+	@echo '$$ gulag-kg query agency-in-year --param year=1941'
+	@$(BIN)/gulag-kg query agency-in-year --param year=1941 --format table
 	@echo
-	@echo '$$ gulag-kg stats'
-	@$(BIN)/gulag-kg stats
+	@echo '$$ gulag-kg timeline GULAG | head -12'
+	@$(BIN)/gulag-kg timeline GULAG | head -12
+	@echo
+	@echo 'Next: gulag-kg --help, gulag-kg query --list, gulag-kg describe NKVD, gulag-kg claims gulag deaths --quotes'
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
