@@ -2,9 +2,14 @@
 
 Queries are read-only. Updates (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP, COPY, MOVE, ADD) are
 refused, and so is ``SERVICE`` (which would make the engine fetch from the network) unless the
-caller allows it. The check runs on the query's tokens, after strings, IRIs and comments are
-taken out, so a keyword inside a literal or an IRI never trips it. ``FROM``/``FROM NAMED``
-select graphs of the store (Oxigraph never fetches them) and are allowed.
+caller allows it. The check runs on the query's SPARQL tokens, so a keyword inside a literal,
+an IRI, a comment or a name never trips it, and nothing hides one from it. ``FROM``/``FROM
+NAMED`` select graphs of the store (Oxigraph never reads or fetches what they name); without
+them a query sees the union of the store's graphs.
+
+Every query has a time limit and a row limit (:data:`DEFAULT_TIMEOUT`, :data:`DEFAULT_MAX_ROWS`).
+On a local store it runs in a forked child process that is killed at the time limit and, on
+Linux, may not open Internet sockets (see :mod:`gulag_kg.guards`).
 
 Parameters are bound by the engine (SPARQL 1.1 ``VALUES``-style substitution, SEP-0007), never
 pasted into the query text.
@@ -12,7 +17,13 @@ pasted into the query text.
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import selectors
+import signal
+import time
+import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -21,7 +32,7 @@ import pyoxigraph as ox
 
 from . import paths
 from .errors import QueryError
-from .namespaces import PREFIXES
+from .prefixes import PREFIXES
 from .store import Store
 
 # --- the library of named queries ---------------------------------------------------------
@@ -89,21 +100,71 @@ def read_query(query: str) -> tuple[str, str]:
 
 
 # --- safety -------------------------------------------------------------------------------
+#
+# The check is made on the query's tokens, lexed by the terminals of the SPARQL 1.1 grammar
+# (section 19.8). In that grammar the keyword SERVICE occurs only in ServiceGraphPattern and the
+# update keywords only in update operations, so a SERVICE token is a SERVICE call wherever it
+# stands (OPTIONAL, subquery, ASK, CONSTRUCT, SILENT): the check sees what an algebra would,
+# without a second SPARQL parser (rdflib's rejects valid queries that Oxigraph runs). A character
+# that starts no SPARQL token is refused: what the lexer cannot read, it cannot vouch for.
+# A local store also runs queries in a child process with no network at all (see below), so a
+# SERVICE call that slipped past this check would still fail.
+
+_PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+                  "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_PN_CHARS_U = _PN_CHARS_BASE + "_"
+_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
+_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+_UCHAR = r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})"
+_ECHAR = r"(?:\\[tbnrf\\\"']|" + _UCHAR + ")"
+_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
+_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
+_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
 
 _TOKEN = re.compile(
-    r"""
-    (?P<comment>\#[^\n]*)
-  | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*")
-  | (?P<iri><[^<>"{}|^`\\\s]*>)
-  | (?P<var>[?$][\w]+)
-  | (?P<pname>[A-Za-z_][\w.-]*:[\w.:%-]*|:[\w.:%-]*)
-  | (?P<word>[A-Za-z_]\w*)
-  | (?P<other>\S)
+    rf"""
+    (?P<ws>[\x20\t\r\n]+)
+  | (?P<comment>\#[^\r\n]*)
+  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''
+              |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*\"\"\"
+              |'(?:[^'\\\n\r]|{_ECHAR})*'
+              |"(?:[^"\\\n\r]|{_ECHAR})*")
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
+  | (?P<var>[?$]{_VARNAME})
+  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
+  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+  | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)
+  | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+  | (?P<punct>\^\^|&&|\|\||!=|<=|>=|<<|>>|\{{\||\|}}|[{{}}()\[\];,.=<>!+\-*/^|~])
     """,
     re.X,
 )
 
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+
+
+def tokens(query: str, *, origin: str = "query") -> list[tuple[str, str]]:
+    """The query's SPARQL tokens as (kind, text), whitespace and comments left out.
+
+    Raises :class:`QueryError` at the first character that starts no SPARQL token.
+
+    >>> tokens('ASK { ?s ex:p\\\\# "x" } # SERVICE')
+    [('word', 'ASK'), ('punct', '{'), ('var', '?s'), ('pname', 'ex:p\\\\#'), ('string', '"x"'), ('punct', '}')]
+    """
+    out = []
+    pos = 1 if query.startswith("\ufeff") else 0
+    while pos < len(query):
+        m = _TOKEN.match(query, pos)
+        if m is None:
+            line = query.count("\n", 0, pos) + 1
+            column = pos - (query.rfind("\n", 0, pos) + 1) + 1
+            raise QueryError(f"{origin}, line {line}, column {column}: SPARQL syntax error: "
+                             f"{query[pos]!r} starts no SPARQL token")
+        if m.lastgroup not in ("ws", "comment"):
+            out.append((m.lastgroup, m.group()))
+        pos = m.end()
+    return out
 
 
 def keywords(query: str) -> list[str]:
@@ -112,12 +173,12 @@ def keywords(query: str) -> list[str]:
     >>> keywords('SELECT ?s WHERE { ?s rdfs:label "SERVICE" } # SERVICE')
     ['SELECT', 'WHERE']
     """
-    return [m.group("word").upper() for m in _TOKEN.finditer(query) if m.lastgroup == "word"]
+    return [text.upper() for kind, text in tokens(query) if kind == "word"]
 
 
-def check_read_only(query: str, *, allow_service: bool = False) -> None:
+def check_read_only(query: str, *, allow_service: bool = False, origin: str = "query") -> None:
     """Raise :class:`QueryError` for updates, and for ``SERVICE`` unless allowed."""
-    words = keywords(query)
+    words = [text.upper() for kind, text in tokens(query, origin=origin) if kind == "word"]
     updates = sorted(_UPDATE_WORDS.intersection(words) - {"WITH"} or _UPDATE_WORDS.intersection(words))
     if updates:
         raise QueryError(f"updates are not allowed: the query uses {', '.join(updates)}; gulag-kg query is read-only")
@@ -161,7 +222,7 @@ def parse_param_value(value: str) -> ox.NamedNode | ox.Literal:
 
 
 def parse_params(pairs: dict[str, str], query: str) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
-    variables = {m.group("var")[1:] for m in _TOKEN.finditer(query) if m.lastgroup == "var"}
+    variables = {text[1:] for kind, text in tokens(query) if kind == "var"}
     out = {}
     for name, value in pairs.items():
         name = name.lstrip("?$")
@@ -173,6 +234,18 @@ def parse_params(pairs: dict[str, str], query: str) -> dict[ox.Variable, ox.Name
 
 
 # --- running ------------------------------------------------------------------------------
+#
+# Oxigraph cannot cancel a query once it runs. So a query on a local store runs in a forked
+# child process that the parent kills when the time limit passes; the child has no network
+# (the kernel refuses it Internet sockets, unless SERVICE is allowed) and stops when the
+# result passes the row limit. The child sends the result back in SPARQL TSV (SELECT), as a
+# boolean (ASK) or in N-Triples (CONSTRUCT, DESCRIBE): lossless formats for every RDF term.
+# A remote endpoint store is bounded by its own HTTP timeout and runs in this process.
+
+#: Default time limit of a user query, in seconds (``gulag-kg query --timeout``).
+DEFAULT_TIMEOUT = 60.0
+#: Default limit on the rows (or triples) of a user query's result (``--max-rows``).
+DEFAULT_MAX_ROWS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -201,29 +274,54 @@ def _syntax_error(exc: SyntaxError, origin: str) -> QueryError:
     return QueryError(f"{origin}: SPARQL syntax error: {message}")
 
 
-def execute(store: Store, query: str, *, params: dict[str, str] | None = None,
-            allow_service: bool = False, origin: str = "query"):
-    """Check and run a query; returns pyoxigraph's result object (for streaming serialisers)."""
-    check_read_only(query, allow_service=allow_service)
-    substitutions = parse_params(params or {}, query)
-    try:
-        return store.query(query, substitutions=substitutions or None)
-    except SyntaxError as exc:
-        raise _syntax_error(exc, origin) from None
-    except OSError as exc:
-        raise QueryError(f"{origin}: the query could not be evaluated: {exc}") from None
-    except RuntimeError as exc:  # Oxigraph binds parameters only to projected variables
-        m = re.search(r"variable (\?\w+)", str(exc))
+def _engine_error(kind: str, message: str, origin: str) -> QueryError:
+    """Our error for an exception of the engine (given by type name and message)."""
+    if kind == "SyntaxError":
+        return _syntax_error(SyntaxError(message), origin)
+    if kind == "RuntimeError":  # Oxigraph binds parameters only to projected variables
+        m = re.search(r"variable (\?\w+)", message)
         if m:
-            raise QueryError(f"{origin}: parameter {m.group(1)[1:]!r} must be a variable of the SELECT clause: add {m.group(1)} to it") from None
-        raise QueryError(f"{origin}: the query could not be evaluated: {exc}") from None
+            return QueryError(f"{origin}: parameter {m.group(1)[1:]!r} must be a variable of the SELECT clause: add {m.group(1)} to it")
+    if kind == "QueryError":
+        return QueryError(message)
+    return QueryError(f"{origin}: the query could not be evaluated: {message}")
+
+
+def execute(store: Store, query: str, *, params: dict[str, str] | None = None,
+            allow_service: bool = False, origin: str = "query",
+            timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS):
+    """Check and run a query; returns pyoxigraph's result: :class:`pyoxigraph.QuerySolutions`
+    (SELECT), :class:`pyoxigraph.QueryBoolean` (ASK) or an iterable of triples.
+
+    ``timeout`` (seconds) and ``max_rows`` bound the work; ``None`` lifts a bound. Exceeding
+    either raises :class:`QueryError`, as do updates, SERVICE (unless ``allow_service``) and
+    syntax errors.
+    """
+    check_read_only(query, allow_service=allow_service, origin=origin)
+    substitutions = parse_params(params or {}, query) or None
+    # With FROM / FROM NAMED the query names its dataset (graphs of the store: Oxigraph never
+    # fetches them); otherwise its default graph is the union of the store's graphs.
+    union = not any(kind == "word" and text.upper() == "FROM" for kind, text in tokens(query))
+    if timeout is not None and timeout <= 0:
+        raise QueryError(f"the time limit must be positive, not {timeout:g} s")
+    if max_rows is not None and max_rows < 0:
+        raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
+    if _runs_in_child(store):
+        return _run_in_child(store, query, substitutions, union=union, origin=origin, timeout=timeout,
+                             max_rows=max_rows, network=allow_service)
+    try:
+        return store.query(query, substitutions=substitutions, union=union)
+    except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
+        raise _engine_error(type(exc).__name__, str(exc), origin) from None
 
 
 def run_query(store: Store, query: str, *, params: dict[str, str] | None = None,
-              allow_service: bool = False) -> QueryResult:
+              allow_service: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
+              max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
     """Run inline SPARQL, a ``.rq`` file or a named query, and collect the result."""
     text, origin = read_query(query)
-    result = execute(store, text, params=params, allow_service=allow_service, origin=origin)
+    result = execute(store, text, params=params, allow_service=allow_service, origin=origin,
+                     timeout=timeout, max_rows=max_rows)
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
         rows = tuple(tuple(solution[v] for v in variables) for solution in result)
@@ -231,3 +329,141 @@ def run_query(store: Store, query: str, *, params: dict[str, str] | None = None,
     if isinstance(result, ox.QueryBoolean):
         return QueryResult("ask", boolean=bool(result))
     return QueryResult("graph", triples=tuple(result))
+
+
+def _runs_in_child(store) -> bool:
+    """A local Oxigraph store runs the query in a killable child; an endpoint is remote."""
+    from . import store as store_module
+
+    endpoint = getattr(store_module, "EndpointStore", None)
+    if endpoint is not None and isinstance(store, endpoint):
+        return False
+    return hasattr(os, "fork")
+
+
+class _TooManyRows(Exception):
+    pass
+
+
+class _LineCountingWriter:
+    """A binary writer on a pipe that stops the serialiser after ``limit`` lines past the first
+    ``header`` lines (TSV and N-Triples escape newlines inside terms: one line, one row)."""
+
+    def __init__(self, fd: int, limit: int | None, header: int) -> None:
+        self._file = os.fdopen(fd, "wb", buffering=1 << 16)
+        self._limit = None if limit is None else limit + header
+        self._lines = 0
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self._lines += data.count(b"\n")
+        if self._limit is not None and self._lines > self._limit:
+            raise _TooManyRows()
+        return self._file.write(data)
+
+    def flush(self) -> None:
+        self._file.flush()
+
+
+def _child_main(store, query: str, substitutions, union: bool, data_fd: int, error_fd: int,
+                max_rows: int | None, install_kernel_guard) -> None:
+    """The forked child: evaluate, write the result to ``data_fd``; never returns."""
+    code = 3
+    try:
+        if install_kernel_guard is not None:
+            install_kernel_guard()
+        result = store.query(query, substitutions=substitutions, union=union)
+        if isinstance(result, ox.QueryBoolean):
+            os.write(data_fd, b"B1" if bool(result) else b"B0")
+        else:
+            kind = b"S" if isinstance(result, ox.QuerySolutions) else b"T"
+            os.write(data_fd, kind)
+            writer = _LineCountingWriter(data_fd, max_rows, 1 if kind == b"S" else 0)
+            if kind == b"S":
+                result.serialize(writer, format=ox.QueryResultsFormat.TSV)
+            else:
+                ox.serialize((ox.Triple(t.subject, t.predicate, t.object) for t in result), writer,
+                             format=ox.RdfFormat.N_TRIPLES)
+            writer.flush()
+        code = 0
+    except BaseException as exc:  # everything goes back to the parent, as data
+        if isinstance(exc, _TooManyRows):  # pyoxigraph lets the writer's exception through
+            report = {"type": "TooManyRows", "message": ""}
+        else:
+            report = {"type": type(exc).__name__, "message": str(exc)}
+        try:
+            os.write(error_fd, json.dumps(report).encode("utf-8")[:60000])
+        except OSError:
+            pass
+    finally:
+        os._exit(code)
+
+
+def _run_in_child(store, query: str, substitutions, *, union: bool, origin: str, timeout: float | None,
+                  max_rows: int | None, network: bool):
+    install_kernel_guard = None
+    if not network:
+        from .guards import prepare_kernel_guard
+
+        install_kernel_guard = prepare_kernel_guard()
+    data_r, data_w = os.pipe()
+    error_r, error_w = os.pipe()
+    with warnings.catch_warnings():  # Python 3.12+ warns of fork() in a threaded process
+        warnings.simplefilter("ignore", DeprecationWarning)
+        pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; coverage cannot see it
+        os.close(data_r)
+        os.close(error_r)
+        _child_main(store, query, substitutions, union, data_w, error_w, max_rows, install_kernel_guard)
+    os.close(data_w)
+    os.close(error_w)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    chunks: list[bytes] = []
+    error = bytearray()
+    status = None
+    try:
+        with selectors.DefaultSelector() as selector:
+            selector.register(data_r, selectors.EVENT_READ, chunks)
+            selector.register(error_r, selectors.EVENT_READ, error)
+            open_fds = 2
+            while open_fds:
+                wait = None if deadline is None else deadline - time.monotonic()
+                if wait is not None and wait <= 0:
+                    break
+                for key, _ in selector.select(wait):
+                    data = os.read(key.fd, 1 << 16)
+                    if data:
+                        key.data.append(data) if isinstance(key.data, list) else key.data.extend(data)
+                    else:
+                        selector.unregister(key.fd)
+                        open_fds -= 1
+            if open_fds:
+                os.kill(pid, signal.SIGKILL)
+                os.waitpid(pid, 0)
+                pid = 0
+                raise QueryError(f"{origin}: the query took longer than the time limit of {timeout:g} s "
+                                 "and was stopped; narrow it down (LIMIT, more specific patterns) or raise --timeout")
+        _, status = os.waitpid(pid, 0)
+        pid = 0
+    finally:
+        if pid:  # interrupted (Ctrl-C) or failed while waiting: the child must not outlive us
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        os.close(data_r)
+        os.close(error_r)
+    if error:
+        report = json.loads(error.decode("utf-8", "replace"))
+        if report["type"] == "TooManyRows":
+            raise QueryError(f"{origin}: the result has more than {max_rows:,} rows; add a LIMIT, or raise --max-rows")
+        raise _engine_error(report["type"], report["message"], origin)
+    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
+        how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}")
+        raise QueryError(f"{origin}: the query engine failed ({how}); the query may need more memory than there is")
+    payload = b"".join(chunks)
+    if payload[:1] == b"B":
+        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if payload[1:2] == b"1" else b"false"),
+                                      format=ox.QueryResultsFormat.JSON)
+    if payload[:1] == b"S":
+        return ox.parse_query_results(payload[1:], format=ox.QueryResultsFormat.TSV)
+    return [ox.Triple(q.subject, q.predicate, q.object)
+            for q in ox.parse(payload[1:], format=ox.RdfFormat.N_TRIPLES)]
