@@ -228,8 +228,13 @@ def _parse_param(ctx, param, values):
               help="Bind a variable: an IRI <...>, a prefixed name, a number, \"text\"@lang or text. Repeatable.")
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped named queries.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to remote endpoints (network access).")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Stop the query after this many seconds.")
+@click.option("--max-rows", type=click.IntRange(min=0), default=1_000_000, show_default=True,
+              help="Refuse results with more rows than this.")
 @pass_settings
-def query(settings: Settings, query: str | None, fmt: str | None, params: dict, list_queries: bool, allow_service: bool) -> None:
+def query(settings: Settings, query: str | None, fmt: str | None, params: dict, list_queries: bool, allow_service: bool,
+          timeout: float, max_rows: int) -> None:
     """Run a SPARQL query: inline text, a .rq file, or a shipped query's name.
 
     Queries are read-only: updates are refused, and SERVICE unless --allow-service.
@@ -254,8 +259,14 @@ def query(settings: Settings, query: str | None, fmt: str | None, params: dict, 
         raise click.UsageError("give a QUERY (inline SPARQL, a .rq file or a named query), or --list")
     from .query_output import write_query_result
 
-    write_query_result(settings.kg().store, query, params=params, fmt=fmt or ("table" if _is_terminal() else "tsv"),
-                       allow_service=allow_service, out=sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None)
+    if allow_service:
+        from .guards import network_allowed
+    else:
+        from contextlib import nullcontext as network_allowed
+    with network_allowed():
+        write_query_result(settings.kg().store, query, params=params, fmt=fmt or ("table" if _is_terminal() else "tsv"),
+                           allow_service=allow_service, timeout=timeout, max_rows=max_rows,
+                           out=sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None)
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -281,15 +292,14 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
 
         write_quickstatements(settings.kg().store, output)
         return
-    from .export import write_atomically
+    from .export import export_file
 
-    data = settings.kg().export(fmt)
-    if output is None:
-        sys.stdout.buffer.write(data)
-        sys.stdout.flush()
-    else:
-        write_atomically(output, data)
-        click.echo(f"wrote {len(data):,} bytes to {output}", err=True)
+    if output is not None:
+        size = export_file(settings.kg().store.quads(), fmt, output)
+        click.echo(f"wrote {size:,} bytes to {output}", err=True)
+        return
+    sys.stdout.buffer.write(settings.kg().export(fmt))
+    sys.stdout.flush()
 
 
 # --- describe, claims, timeline, stats ----------------------------------------------------------
@@ -610,4 +620,9 @@ link.add_command(check_command)
 
 
 def main() -> None:
+    from .guards import install_network_guard
+
+    # Defence in depth: outside the commands that name a server (link, --endpoint), no socket
+    # of this process may leave the machine.
+    install_network_guard()
     cli(prog_name="gulag-kg")

@@ -10,7 +10,7 @@ import pyoxigraph as ox
 
 from .version import __version__
 from .convert import quads_to_rdflib_graph, to_oxigraph_term
-from .export import serialize_quads, write_atomically
+from .export import reads_back_as, serialize_quads, write_atomically
 from .entities import compact
 from .errors import GulagKgError
 from .store import ARTICLE_GRAPH, ONTOLOGY_GRAPH, Store
@@ -64,7 +64,7 @@ def run_gulagmap_import(store: Store, directory: Path, *, output: Path | None, r
     if output is None:
         out.write(data)
     else:
-        write_atomically(output, data)
+        write_atomically(output, data, check=reads_back_as(quads, "nquads" if output.suffix == ".nq" else "trig"))
     if report is not None:
         write_atomically(report, format_match_report(result.matches).encode("utf-8"))
     lines = [f"{r.file}, line {r.line}: rejected: {r.reason}" for r in result.rejections]

@@ -29,6 +29,7 @@ import pyoxigraph as ox
 
 from .version import __version__
 from .errors import GulagKgError, InputError
+from .guards import network_allowed
 from .prefixes import GRAPH_NS, PREFIXES
 from .parsing import CONTEXT_IRI, SUPPORTED_EXTENSIONS, parse_file, rdf_format_for  # noqa: F401 (re-exported)
 
@@ -293,7 +294,8 @@ class EndpointStore(Store):
         request = urllib.request.Request(url, data=data, method=method,
                                          headers={"User-Agent": _USER_AGENT, **(headers or {})})
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            # the user named this server (--endpoint): the one place a store may use the network
+            with network_allowed(), urllib.request.urlopen(request, timeout=self.timeout) as response:
                 return response.read()
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()

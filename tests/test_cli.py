@@ -320,3 +320,20 @@ def test_shell_completion_completes_commands():
 def test_validate_output_has_no_colour_codes_when_piped(runner):
     result = runner.invoke(cli, ["validate"])
     assert "\x1b[" not in result.output
+
+
+def test_query_time_limit_is_enforced_from_the_cli(runner):
+    import time
+
+    slow = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+    start = time.monotonic()
+    result = runner.invoke(cli, ["query", slow, "--timeout", "1"])
+    assert time.monotonic() - start < 20
+    assert result.exit_code == 2
+    assert "time limit" in result.output
+
+
+def test_query_row_limit_from_the_cli(runner):
+    result = runner.invoke(cli, ["query", "SELECT ?c WHERE { ?c a gk:Claim }", "--max-rows", "3", "--format", "csv"])
+    assert result.exit_code == 2
+    assert "3" in result.output and result.output.startswith("Error: ")

@@ -565,7 +565,6 @@ def test_hostile_import_directories_are_refused(name, runner, sensor, tmp_path):
     assert sensor.requests == []
 
 
-@pytest.mark.xfail(strict=True, reason="importers/gulagmap.py catches JSONDecodeError but not RecursionError: fix in the report of issue 8")
 def test_deeply_nested_lookups_json_is_refused_by_the_importer(runner, tmp_path):
     source = DATA / "gulagmap" / "excerpt"
     directory = tmp_path / "gulagmap"

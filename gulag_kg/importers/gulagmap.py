@@ -335,6 +335,8 @@ def _read_lookups(path: Path) -> _Lookups:
         data = json.loads(_read_text(path))
     except json.JSONDecodeError as exc:
         raise GulagmapError(str(path), f"not valid JSON: {exc.msg}", line=exc.lineno) from None
+    except RecursionError:
+        raise GulagmapError(str(path), "JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise GulagmapError(str(path), "is not a JSON object")
     types, activities, regions = (_lookup_table(path, data, name) for name in LOOKUP_TABLES)

@@ -31,6 +31,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..guards import network_allowed
 from ..errors import GulagKgError
 
 #: Statuses worth retrying: rate limiting and passing server trouble.
@@ -170,7 +171,7 @@ class HttpClient:
             request = urllib.request.Request(url, data=body, headers=headers, method=method)
             self.requests_sent += 1
             try:
-                with urllib.request.urlopen(request, timeout=self.timeout) as response:
+                with network_allowed(), urllib.request.urlopen(request, timeout=self.timeout) as response:
                     text = response.read().decode("utf-8")
             except urllib.error.HTTPError as exc:
                 detail = _error_text(exc)
