@@ -17,7 +17,7 @@ from rdflib.namespace import SH
 
 from . import paths
 from .convert import quads_to_rdflib_graph
-from .errors import InputError
+from .errors import GulagKgError, InputError
 from .store import Store
 
 
@@ -98,9 +98,14 @@ def _results(report_graph: rdflib.Graph, data_graph: rdflib.Graph) -> list[Valid
         value = report_graph.value(result, SH.value)
         message = report_graph.value(result, SH.resultMessage)
         shape = report_graph.value(result, SH.sourceShape)
+        try:
+            level = Severity(str(severity).rsplit("#", 1)[-1])
+        except ValueError:
+            raise GulagKgError(f"the shapes use the severity {severity}, which gulag-kg does not report: "
+                               "use sh:Violation, sh:Warning or sh:Info") from None
         out.append(
             ValidationResult(
-                severity=Severity(str(severity).rsplit("#", 1)[-1]),
+                severity=level,
                 focus=str(focus) if isinstance(focus, URIRef) else "(blank node)",
                 focus_label=_label(data_graph, focus),
                 path=data_graph.namespace_manager.normalizeUri(path) if isinstance(path, URIRef) else ("(path)" if path is not None else ""),

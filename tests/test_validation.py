@@ -111,3 +111,20 @@ def test_removing_sources_and_quotes_from_shipped_claims_fails_validation(tmp_pa
         if r.severity is Severity.VIOLATION:
             failing.setdefault(r.shape.rsplit("#", 1)[-1], set()).add(r.focus)
     assert failing == {"ClaimShape-source": claims, "ClaimShape-evidence": claims}
+
+
+def test_a_custom_severity_in_the_shapes_is_a_clear_error(tmp_path, monkeypatch):
+    """SHACL allows any IRI as severity; our report knows three and says so, without a traceback."""
+    import rdflib
+
+    from gulag_kg import validation
+
+    custom = rdflib.Graph().parse(data="""
+        @prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://example.org/> .
+        ex:S a sh:NodeShape ; sh:targetNode ex:a ;
+            sh:property [ sh:path ex:p ; sh:minCount 1 ; sh:severity ex:Catastrophic ; sh:message "needs ex:p" ] .""",
+        format="turtle")
+    monkeypatch.setattr(validation, "load_shapes_graph", lambda: custom)
+    data = rdflib.Graph().parse(data="<http://example.org/a> <http://example.org/q> 1 .", format="turtle")
+    with pytest.raises(gulag_kg.GulagKgError, match="severity http://example.org/Catastrophic"):
+        validation.validate_graph(data)
