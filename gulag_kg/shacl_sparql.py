@@ -49,7 +49,7 @@ from rdflib.namespace import SH
 
 from .convert import to_oxigraph_term, to_rdflib_term
 from .errors import GulagKgError
-from .store import Store
+from .store import EndpointStore, Store
 from .validation import Severity, ValidationReport, ValidationResult
 
 __all__ = ["UnsupportedShapesError", "CompiledShapes", "compile_shapes", "validate_store_sparql"]
@@ -807,12 +807,15 @@ def _portable_regex(pattern: str) -> bool:
 class _Generator:
     """SPARQL text for one compiled shapes graph and the Python verdicts of one store."""
 
-    def __init__(self, compiled: CompiledShapes, store: Store) -> None:
+    def __init__(self, compiled: CompiledShapes, store: Store, *, set_joins: bool = False) -> None:
         self.compiled = compiled
         self.store = store
+        self.set_joins = set_joins
         self.bad: dict[int, list[str]] = {}
         self.closures: dict[object, list[str]] = {}
         self.var = _Vars()
+        #: Set joins of the focus query being generated (see :class:`_SetJoins`), else None.
+        self.sets: _SetJoins | None = None
 
     # value nodes of a shape at a focus variable
     def values(self, shape: _Shape, focus: str) -> tuple[str, str]:
@@ -843,6 +846,9 @@ class _Generator:
         p = c.param
         bad = _in_set(v, self.bad.get(c.key, ()))
         if c.component == "class":
+            members = self.classes(p)
+            if self.sets is not None and self.sets.covers(v) and members is not None:
+                return f"!BOUND({self.sets.typed(v, members)})"
             return f"NOT EXISTS {{ {self.instance_of(v, [p])} }}"
         if c.component == "datatype":
             if p == RDFS.Literal:
@@ -886,6 +892,8 @@ class _Generator:
     def focus_violation(self, shape: _Shape, c: _Constraint, x: str) -> str:
         """For ``focus`` constraints: a SPARQL expression, true when focus ``x`` violates."""
         p = c.param
+        if c.component in ("minCount", "maxCount") and self.sets is not None and self.sets.covers(x, shape):
+            return f"COALESCE({self.sets.count(x, shape)}, 0) {'<' if c.component == 'minCount' else '>'} {p}"
         if c.component == "minCount":
             return f"NOT EXISTS {{ {self.distinct_values(shape, x, p)} }}"
         if c.component == "maxCount":
@@ -934,6 +942,8 @@ class _Generator:
             return self.focus_violation(shape, c, x)
         if c.kind == "value" and shape.path is None:
             return self.value_violation(shape, c, x)
+        if c.kind == "value" and self.sets is not None and self.sets.covers(x, shape):
+            return self.sets.some_value(x, shape, lambda v: self.value_violation(shape, c, v))
         body, _v = self.body(shape, c, x)
         return f"EXISTS {{ {body} }}"
 
@@ -948,6 +958,8 @@ class _Generator:
         for prop in shape.properties:
             if shape.path is None:
                 parts.append(self.any_report(prop, x, severities))
+            elif self.sets is not None and self.sets.covers(x, shape):
+                parts.append(self.sets.some_value(x, shape, lambda y, prop=prop: self.any_report(prop, y, severities)))
             else:
                 y = self.var("y")
                 inner = self.any_report(prop, y, severities)
@@ -1140,6 +1152,73 @@ def _path_texts(compiled: CompiledShapes) -> dict:
     return out
 
 
+#: Paths whose value nodes can be listed for every subject at once (no zero-length steps).
+_SET_PATH = re.compile(r"^\^?<[^<>\s]*>$")
+
+
+class _SetJoins:
+    """Checks answered by joining whole sets instead of an EXISTS per node.
+
+    ``EXISTS`` inside a query is an index lookup for every row; on disk that lookup dominates
+    the time. Instead, for a variable bound in the query (a *scope*: the focus node, the value
+    node, or a value node of a nested shape), the generator registers a sub-select over every
+    node at once (values of a path counted per subject, the instances of a class, the nodes
+    having some value that violates) and joins it where the variable is bound: Oxigraph joins a
+    sub-select by hashing, several times faster on disk, with the same answers. Only simple
+    paths (an IRI or its inverse) are used this way; anything else keeps its EXISTS.
+    """
+
+    def __init__(self, gen: _Generator) -> None:
+        self.gen = gen
+        self._scopes: dict[str, list[str]] = {}
+        self._counts: dict[tuple[str, str], str] = {}
+        self._typed: dict[tuple[str, tuple], str] = {}
+
+    def open(self, var: str) -> None:
+        self._scopes[var] = []
+
+    def close(self, var: str) -> str:
+        """The patterns registered for ``var``, to place right after the pattern binding it."""
+        return " ".join(self._scopes.pop(var))
+
+    def covers(self, var: str, shape: _Shape | None = None) -> bool:
+        return var in self._scopes and (shape is None or (shape.sparql_path is not None and bool(_SET_PATH.match(shape.sparql_path))))
+
+    def count(self, var: str, shape: _Shape) -> str:
+        """A variable holding the number of distinct values of ``shape``'s path at ``var`` (or unbound for none)."""
+        key = (var, shape.sparql_path)
+        if key not in self._counts:
+            n, v = self.gen.var("n"), self.gen.var()
+            self._counts[key] = n
+            self._scopes[var].append(f"OPTIONAL {{ SELECT {var} (COUNT(DISTINCT {v}) AS {n}) "
+                                     f"WHERE {{ {var} {shape.sparql_path} {v} . }} GROUP BY {var} }}")
+        return self._counts[key]
+
+    def typed(self, var: str, members: list[str]) -> str:
+        """A variable bound where ``var`` has one of the types ``members``."""
+        key = (var, tuple(members))
+        if key not in self._typed:
+            flag, cls = self.gen.var("typed"), self.gen.var("c")
+            self._typed[key] = flag
+            self._scopes[var].append(f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) "
+                                     f"WHERE {{ VALUES {cls} {{ {' '.join(members)} }} {var} {_RDF_TYPE} {cls} . }} }}")
+        return self._typed[key]
+
+    def some_value(self, var: str, shape: _Shape, condition: Callable[[str], str]) -> str:
+        """An expression true where ``var`` has a value on ``shape``'s path satisfying
+        ``condition`` (itself given a scope of its own)."""
+        v = self.gen.var("y")
+        self.open(v)
+        expr = condition(v)
+        inner = self.close(v)
+        if expr == "false":
+            return "false"
+        flag = self.gen.var("some")
+        self._scopes[var].append(f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) "
+                                 f"WHERE {{ {var} {shape.sparql_path} {v} . {inner} FILTER({_coalesce(expr)}) }} }}")
+        return f"BOUND({flag})"
+
+
 def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tuple[_Shape, _Constraint, object, object]]:
     """(shape, constraint, focus, value) of every violation of the shapes' own constraints; the
     shapes share their focus nodes (a node shape and its property shapes, say).
@@ -1150,20 +1229,35 @@ def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tup
     """
     found = []
     inner = f"{{ SELECT DISTINCT ?this WHERE {{ {gen.focus(shapes[0], '?this')} }} }}"
+    sets = gen.sets = _SetJoins(gen) if gen.set_joins else None
     on_focus, on_values = [], []
-    for shape in shapes:
-        for c in shape.constraints:
-            if c.kind == "focus" or (c.kind == "value" and shape.path is None):
-                expr = gen.focus_violation(shape, c, "?this") if c.kind == "focus" else gen.value_violation(shape, c, "?this")
-                on_focus.append((shape, c, expr))
     branches = []
-    for shape in shapes:
-        checks = [c for c in shape.constraints if c.kind == "value" and shape.path is not None]
-        if checks:
-            k = len(branches)
-            branches.append(f"{{ ?this {shape.sparql_path} ?value . BIND({k} AS ?branch) }}")
-            on_values += [(shape, c, f"IF(?branch = {k}, {gen.value_violation(shape, c, '?value')}, false)") for c in checks]
-    for checks, triples, has_value in ((on_focus, "", False), (on_values, " UNION ".join(branches), True)):
+    focus_joins = value_joins = ""
+    try:
+        if sets:
+            sets.open("?this")
+        for shape in shapes:
+            for c in shape.constraints:
+                if c.kind == "focus" or (c.kind == "value" and shape.path is None):
+                    expr = gen.focus_violation(shape, c, "?this") if c.kind == "focus" else gen.value_violation(shape, c, "?this")
+                    on_focus.append((shape, c, expr))
+        if sets:
+            focus_joins = sets.close("?this")
+            sets.open("?value")
+        for shape in shapes:
+            checks = [c for c in shape.constraints if c.kind == "value" and shape.path is not None]
+            if checks:
+                k = len(branches)
+                branches.append(f"{{ ?this {shape.sparql_path} ?value . BIND({k} AS ?branch) }}")
+                on_values += [(shape, c, f"IF(?branch = {k}, {gen.value_violation(shape, c, '?value')}, false)") for c in checks]
+        if sets:
+            value_joins = sets.close("?value")
+    finally:
+        gen.sets = None
+    values = " UNION ".join(branches)
+    if sets:  # the value nodes of every path in one sub-select, joined with the focus nodes by hashing
+        values = f"{{ SELECT ?this ?value ?branch WHERE {{ {values} }} }} "
+    for checks, triples, has_value in ((on_focus, focus_joins, False), (on_values, values + value_joins, True)):
         if not checks:
             continue
         flags = [f"?k{i}" for i in range(len(checks))]
@@ -1184,9 +1278,19 @@ def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tup
     return found
 
 
-def validate_store_sparql(store: Store, *, shapes: rdflib.Graph | CompiledShapes | None = None) -> ValidationReport:
+def _prefers_set_joins(store: Store) -> bool:
+    """Set joins (:class:`_SetJoins`) pay where an index lookup is dear: an on-disk store. In
+    memory a lookup is cheap and EXISTS is faster (1.1M quads: 12 s against 16 s, and less memory)."""
+    return not isinstance(store, EndpointStore) and store.path is not None
+
+
+def validate_store_sparql(store: Store, *, shapes: rdflib.Graph | CompiledShapes | None = None,
+                          set_joins: bool | None = None) -> ValidationReport:
     """Validate the union of the store's graphs against the shapes (the shipped ones by default)
     with SPARQL inside Oxigraph: the report :func:`gulag_kg.validation.validate_store` gives.
+
+    ``set_joins`` chooses how nested checks are evaluated (see :class:`_SetJoins`); the default
+    picks by the kind of store. Both give the same report.
 
     Raises :class:`UnsupportedShapesError` when the shapes use what this engine does not compile.
     """
@@ -1195,7 +1299,7 @@ def validate_store_sparql(store: Store, *, shapes: rdflib.Graph | CompiledShapes
 
         shapes = load_shapes_graph()
     compiled = shapes if isinstance(shapes, CompiledShapes) else compile_shapes(shapes)
-    gen = _Generator(compiled, store)
+    gen = _Generator(compiled, store, set_joins=_prefers_set_joins(store) if set_joins is None else set_joins)
     gen.bad = _python_verdicts(store, compiled, gen)
     paths = _path_texts(compiled)
     by_focus: dict[str, list[_Shape]] = {}

@@ -23,6 +23,17 @@ from gulag_kg.validation import Severity, validate_graph
 
 from .conftest import DATA, expectations
 
+
+@pytest.fixture(autouse=True, params=["exists", "set-joins"])
+def join_mode(request, monkeypatch):
+    """Every comparison runs twice: with EXISTS per node (the in-memory default) and with set
+    joins (the on-disk default), whatever store the test builds."""
+    from gulag_kg import shacl_sparql
+
+    monkeypatch.setattr(shacl_sparql, "_prefers_set_joins", lambda store: request.param == "set-joins")
+    return request.param
+
+
 FIXTURES = sorted((DATA / "valid").glob("*.ttl")) + sorted((DATA / "invalid").glob("*.ttl")) + sorted((DATA / "warnings").glob("*.ttl"))
 
 

@@ -165,3 +165,12 @@ def test_python_api_connects_to_an_endpoint():
         kg = gulag_kg.connect(endpoint=server.query_url)
         assert kg.resolve("NKVD").iri == "https://w3id.org/gulag-kg/id/agency/nkvd"
         assert kg.claims("gulag", "deaths") == gulag_kg.load().claims("gulag", "deaths")
+
+
+def test_validation_uses_set_joins_on_disk_only(tmp_path):
+    """On disk an index lookup is dear, so nested checks are answered by set joins there; in
+    memory by EXISTS (tests/test_shacl_sparql.py checks both against pySHACL)."""
+    from gulag_kg.shacl_sparql import _prefers_set_joins
+
+    assert _prefers_set_joins(Store(tmp_path / "store"))
+    assert not _prefers_set_joins(Store())
