@@ -1179,6 +1179,8 @@ class _SetJoins:
 
     def close(self, var: str) -> str:
         """The patterns registered for ``var``, to place right after the pattern binding it."""
+        self._counts = {k: n for k, n in self._counts.items() if k[0] != var}
+        self._typed = {k: t for k, t in self._typed.items() if k[0] != var}
         return " ".join(self._scopes.pop(var))
 
     def covers(self, var: str, shape: _Shape | None = None) -> bool:
@@ -1230,10 +1232,10 @@ def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tup
     found = []
     inner = f"{{ SELECT DISTINCT ?this WHERE {{ {gen.focus(shapes[0], '?this')} }} }}"
     sets = gen.sets = _SetJoins(gen) if gen.set_joins else None
-    on_focus, on_values = [], []
-    branches = []
-    focus_joins = value_joins = ""
+    # (checks, pattern binding ?this's values or "", whether rows carry a ?value)
+    queries: list[tuple[list, str, bool]] = []
     try:
+        on_focus = []
         if sets:
             sets.open("?this")
         for shape in shapes:
@@ -1241,28 +1243,31 @@ def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tup
                 if c.kind == "focus" or (c.kind == "value" and shape.path is None):
                     expr = gen.focus_violation(shape, c, "?this") if c.kind == "focus" else gen.value_violation(shape, c, "?this")
                     on_focus.append((shape, c, expr))
-        if sets:
-            focus_joins = sets.close("?this")
-            sets.open("?value")
+        queries.append((on_focus, sets.close("?this") if sets else "", False))
+        on_values, branches = [], []
         for shape in shapes:
             checks = [c for c in shape.constraints if c.kind == "value" and shape.path is not None]
-            if checks:
+            if not checks:
+                continue
+            if sets:  # one query per path: its values joined with the focus nodes by hashing
+                sets.open("?value")
+                exprs = [(shape, c, gen.value_violation(shape, c, "?value")) for c in checks]
+                queries.append((exprs, f"{{ SELECT ?this ?value WHERE {{ ?this {shape.sparql_path} ?value }} }} "
+                                       + sets.close("?value"), True))
+            else:  # one query for all paths, a UNION branch each: every value node visited once
                 k = len(branches)
                 branches.append(f"{{ ?this {shape.sparql_path} ?value . BIND({k} AS ?branch) }}")
                 on_values += [(shape, c, f"IF(?branch = {k}, {gen.value_violation(shape, c, '?value')}, false)") for c in checks]
-        if sets:
-            value_joins = sets.close("?value")
+        if branches:
+            queries.append((on_values, " UNION ".join(branches), True))
     finally:
         gen.sets = None
-    values = " UNION ".join(branches)
-    if sets:  # the value nodes of every path in one sub-select, joined with the focus nodes by hashing
-        values = f"{{ SELECT ?this ?value ?branch WHERE {{ {values} }} }} "
-    for checks, triples, has_value in ((on_focus, focus_joins, False), (on_values, values + value_joins, True)):
+    for checks, triples, has_value in queries:
         if not checks:
             continue
         flags = [f"?k{i}" for i in range(len(checks))]
         binds = " ".join(f"BIND({_coalesce(expr)} AS {f})" for (_s, _c, expr), f in zip(checks, flags))
-        select = " ".join(["?this"] + (["?value", "?branch"] if has_value else []) + flags)
+        select = " ".join(["?this"] + (["?value"] if has_value else []) + flags)
         sparql = f"SELECT DISTINCT {select} WHERE {{ {inner} {triples} {binds} FILTER({' || '.join(flags)}) }}"
         for row in _select(store, sparql):
             for (shape, c, _e), f in zip(checks, flags):
