@@ -27,10 +27,10 @@ def load_store(data_files: Iterable[Path | str] = (), *, shipped: bool = True) -
     """
     store = Store()
     for path in paths.ontology_files():
-        store.load_file(path, graph=ONTOLOGY_GRAPH)
+        store.load_package_file(path, graph=ONTOLOGY_GRAPH)
     if shipped:
         for path in paths.graph_files():
-            store.load_file(path, graph=graph_for_shipped_file(path))
+            store.load_package_file(path, graph=graph_for_shipped_file(path))
     for path in data_files:
         store.load_file(Path(path), graph=USER_GRAPH)
     add_derived_graph(store)

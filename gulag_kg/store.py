@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import gzip
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -95,6 +93,12 @@ class Store:
         quads = parse_file(path, graph=graph)
         self.add_quads(quads)
         return LoadedFile(str(path), len(quads))
+
+    def load_package_file(self, path: Path, *, graph: ox.NamedNode) -> None:
+        """Load a file of gulag-kg itself (the ontology, the shipped graph) straight through
+        Oxigraph's parser: about twice as fast as :meth:`load_file`, which keeps its extra
+        checks for files from elsewhere. Blank nodes get fresh ids, as with :meth:`load_file`."""
+        self._ox.load(path=str(path), format=rdf_format_for(path), to_graph=graph)
 
     def bulk_load(self, path: Path | str, *, graph: ox.NamedNode | None = None,
                   progress: Callable[[int], None] | None = None) -> LoadedFile:
@@ -291,6 +295,9 @@ class EndpointStore(Store):
     # -- HTTP ------------------------------------------------------------------------------
     def _request(self, url: str, *, data: bytes | None = None, method: str = "GET",
                  headers: dict[str, str] | None = None) -> bytes:
+        import urllib.error  # here, not at the top: most commands never talk to a server
+        import urllib.request
+
         request = urllib.request.Request(url, data=data, method=method,
                                          headers={"User-Agent": _USER_AGENT, **(headers or {})})
         try:
@@ -365,6 +372,9 @@ class EndpointStore(Store):
             self._request(url, data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), method="POST",
                           headers={"Content-Type": "application/n-triples"})
         self._graphs = None
+
+    def load_package_file(self, path: Path, *, graph: ox.NamedNode) -> None:
+        self.load_file(path, graph=graph)
 
     def bulk_load(self, path: Path | str, *, graph: ox.NamedNode | None = None,
                   progress: Callable[[int], None] | None = None) -> LoadedFile:

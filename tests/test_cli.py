@@ -21,6 +21,12 @@ def test_version(runner):
     assert result.output == f"gulag-kg, version {gulag_kg.__version__}\n"
 
 
+def test_version_is_the_installed_one():
+    from importlib.metadata import version
+
+    assert gulag_kg.__version__ == version("gulag-kg")
+
+
 @pytest.mark.parametrize("command", sorted(cli.commands))
 def test_every_command_has_help_with_an_example(runner, command):
     result = runner.invoke(cli, [command, "--help"])
