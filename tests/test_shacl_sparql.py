@@ -437,3 +437,37 @@ def test_validation_leaves_the_store_unchanged():
     before = set(store.quads())
     validate_store_sparql(store)
     assert set(store.quads()) == before
+
+
+# --- a generated graph of 100,000 triples (bench/generate.py), on disk --------------------------
+
+
+@pytest.fixture(scope="module")
+def generated_100k(tmp_path_factory):
+    """100k triples of synthetic Gulag-shaped data with 20 planted defects, bulk-loaded into an
+    on-disk store as `gulag-kg load` does, and pySHACL's report on it (the reference)."""
+    import importlib.util
+    import sys
+    from pathlib import Path
+
+    from gulag_kg.bulk import load_files
+
+    bench = Path(__file__).resolve().parents[1] / "bench"
+    spec = importlib.util.spec_from_file_location("bench_generate", bench / "generate.py")
+    generate = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = generate
+    spec.loader.exec_module(generate)
+    tmp = tmp_path_factory.mktemp("generated-100k")
+    manifest = generate.generate(tmp / "synthetic.nt", size=100_000, seed=7)
+    store = Store(tmp / "store")
+    load_files(store, [tmp / "synthetic.nt"])
+    return store, validate_store(store), manifest
+
+
+def test_generated_100k_graph_on_disk_equals_pyshacl_and_the_planted_defects(generated_100k, join_mode):
+    store, reference, manifest = generated_100k
+    ours = validate_store_sparql(store)
+    assert ours == reference
+    assert ours.violations == manifest.expected_violations > 0
+    assert {(r.severity.value, r.focus if r.focus != "(blank node)" else "_", r.shape or "_")
+            for r in ours.results} == manifest.expected_results()
