@@ -292,13 +292,14 @@ def export(settings: Settings, fmt: str, output: Path | None) -> None:
 
         write_quickstatements(settings.kg().store, output)
         return
-    from .export import export_file
+    from .export import export_file, export_store
 
+    store = settings.kg().store
     if output is not None:
-        size = export_file(settings.kg().store.quads(), fmt, output)
+        size = export_file(store, fmt, output)
         click.echo(f"wrote {size:,} bytes to {output}", err=True)
         return
-    sys.stdout.buffer.write(settings.kg().export(fmt))
+    export_store(store, fmt, output=sys.stdout.buffer)
     sys.stdout.flush()
 
 

@@ -1,25 +1,49 @@
 """Byte-stable serialisations of the whole graph.
 
-The same graph always gives the same bytes: triples and quads are sorted, prefixes are fixed
-(:data:`~gulag_kg.namespaces.PREFIXES`), and blank nodes get labels computed from their
-surroundings (colour refinement), not from the order they were read in.
+The same graph always gives the same bytes, whatever store it comes from (in memory, on disk,
+a SPARQL server) and in whatever order its quads come. The canonical form, from which every
+format is written:
 
-Triple formats (``turtle``, ``nt``, ``jsonld``) carry the union of all named graphs; quad formats
-(``nquads``, ``trig``) keep the graphs apart. ``jsonld`` embeds the project's context
+* blank nodes are relabelled by :func:`canonical_blank_nodes` (labels computed from their
+  surroundings, not from the order they were read in); graph names are kept as they are;
+* every quad becomes its *canonical line*: the line Oxigraph's N-Triples serialiser writes for
+  its triple (``<s> <p> "o" .``); within each graph the lines are sorted bytewise and
+  deduplicated;
+* triple formats (``turtle``, ``nt``, ``jsonld``) carry the union of all graphs: one sorted,
+  deduplicated list of N-Triples lines (a triple in several graphs is written once);
+* quad formats (``nquads``, ``trig``) keep the graphs apart: the default graph first, then the
+  named graphs in the bytewise order of their N-Triples form, each graph's lines with the graph
+  name added (N-Quads lines), so a TriG file has one block per graph.
+
+``nt`` and ``nquads`` are these lines; ``turtle`` and ``trig`` are Oxigraph's serialisation of
+the same statements in the same order, with the fixed prefixes of
+:data:`~gulag_kg.namespaces.PREFIXES`; ``jsonld`` has one node object per subject in the same
+order (keys sorted, values sorted by their JSON text) and embeds the project's context
 (``ontology/context.jsonld``), so it reads back with no network.
+
+Exporting a store held by Oxigraph (:class:`~gulag_kg.store.Store`) is done mostly in Rust:
+each graph is dumped as N-Triples, and Python only sorts the lines and relabels the blank nodes
+of those that have one (no statement becomes a Python object, except on the way to Turtle and
+TriG). Any other source (a SPARQL server, query results, a list of quads) is serialised by
+Oxigraph in batches of quads. Both give the same bytes. While it is sorted, the export is held in
+memory as lines (one bytes object a statement; the statements that touch a blank node also in
+the tables of the labelling), never as Python terms.
 """
 
 from __future__ import annotations
 
 import hashlib
 import heapq
+import io
 import json
 import os
+import re
 import stat
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import pyoxigraph as ox
 
@@ -33,19 +57,18 @@ QUAD_FORMATS = ("nquads", "trig")
 FORMATS = TRIPLE_FORMATS + QUAD_FORMATS
 EXTENSIONS = {"turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "nquads": ".nq", "trig": ".trig"}
 
+#: What can be exported: a store (the fast path when Oxigraph holds it) or any quads.
+Source = Store | Iterable[ox.Quad]
+
 
 # --- canonical blank-node labels -------------------------------------------------------------
-
-
-def _term_key(term) -> str:
-    return "_:" if isinstance(term, ox.BlankNode) else str(term)
 
 
 class _OutOfBudget(Exception):
     pass
 
 
-def canonical_blank_nodes(quads: list[ox.Quad]) -> dict[str, str]:
+def canonical_blank_nodes(quads: Iterable[ox.Quad]) -> dict[str, str]:
     """Map each blank node id to a label that depends only on the graph's structure.
 
     Colour refinement: a blank node's colour starts from the non-blank terms around it and is
@@ -57,14 +80,54 @@ def canonical_blank_nodes(quads: list[ox.Quad]) -> dict[str, str]:
     The work is bounded (linear in the graph's size, times a constant): a hostile graph of many
     large symmetric blank-node structures gets labels that are distinct and correct but may
     depend on the order the blank nodes were read in (its export is then not byte-stable).
+
+    Terms enter the colours in their N-Triples form, so the labels are computed from the
+    statements' N-Triples lines (:func:`_blank_labels`), as the export has them.
     """
-    edges: dict[str, list[tuple[str, str, object]]] = defaultdict(list)
+    by_graph: dict[object, list[ox.Triple]] = defaultdict(list)
     for q in quads:
-        g = _term_key(q.graph_name) if not isinstance(q.graph_name, ox.DefaultGraph) else ""
-        if isinstance(q.subject, ox.BlankNode):
-            edges[q.subject.value].append(("out", str(q.predicate) + g, q.object))
-        if isinstance(q.object, ox.BlankNode):
-            edges[q.object.value].append(("in", str(q.predicate) + g, q.subject))
+        if _touches_blank_node(q):
+            by_graph[q.graph_name].append(q.triple)
+    return _blank_labels((_edge_graph(graph), ox.serialize(triples, format=_NT).decode().split("\n")[:-1])
+                         for graph, triples in by_graph.items())
+
+
+def _edge_graph(graph) -> str:
+    """What a statement's graph adds to its predicate in the colours: nothing for the default
+    graph, ``_:`` for a blank node, else the graph's N-Triples form."""
+    if isinstance(graph, ox.DefaultGraph):
+        return ""
+    return "_:" if isinstance(graph, ox.BlankNode) else str(graph)
+
+
+#: An edge of a blank node: direction ("out" from it or "in" to it), predicate (and graph),
+#: the other end's N-Triples form (``_:`` for a blank node) and, if blank, its id.
+_Edge = tuple[str, str, str, str | None]
+
+
+def _blank_labels(graphs: Iterable[tuple[str, Iterable[str]]]) -> dict[str, str]:
+    """The labels of :func:`canonical_blank_nodes`, from ``(graph, lines)`` pairs: the graph as
+    :func:`_edge_graph` gives it and the N-Triples lines (no newline) of its statements that
+    touch a blank node, with their labels as read."""
+    edges: dict[str, list[_Edge]] = defaultdict(list)
+    shared: dict[str, str] = {}  # one copy of each string: predicates and terms recur
+    for g, lines in graphs:
+        for line in lines:
+            # A subject and a predicate hold no space: "S P O ." (O may be a literal with spaces).
+            s, p, o = line[:-2].split(" ", 2)
+            p = shared.setdefault(p + g, p + g)
+            if s[:2] == "_:":
+                s = shared.setdefault(s[2:], s[2:])
+                if o[:2] == "_:":
+                    o = shared.setdefault(o[2:], o[2:])
+                    edges[s].append(("out", p, "_:", o))
+                    edges[o].append(("in", p, "_:", s))
+                else:
+                    edges[s].append(("out", p, shared.setdefault(o, o), None))
+            elif o[:2] == "_:":
+                o = shared.setdefault(o[2:], o[2:])
+                edges[o].append(("in", p, shared.setdefault(s, s), None))
+    del shared
     if not edges:
         return {}
     state = _Colouring(edges)
@@ -84,14 +147,14 @@ def _digest(text: str) -> str:
 class _Colouring:
     """Colours of blank nodes and their classes, refined within a budget of recomputations."""
 
-    def __init__(self, edges: dict[str, list[tuple[str, str, object]]]) -> None:
+    def __init__(self, edges: dict[str, list[_Edge]]) -> None:
         self.edges = edges
         self.neighbours: dict[str, set[str]] = defaultdict(set)
         for b, es in edges.items():
-            for _d, _p, o in es:
-                if isinstance(o, ox.BlankNode):
-                    self.neighbours[b].add(o.value)
-        self.colour = {b: _digest("\n".join(sorted(f"{d} {p} {_term_key(o)}" for d, p, o in es)))
+            for _d, _p, _o, n in es:
+                if n is not None:
+                    self.neighbours[b].add(n)
+        self.colour = {b: _digest("\n".join(sorted(f"{d} {p} {o}" for d, p, o, _n in es)))
                        for b, es in edges.items()}
         self.members: dict[str, set[str]] = defaultdict(set)
         for b, c in self.colour.items():
@@ -105,8 +168,7 @@ class _Colouring:
             raise _OutOfBudget()
         colour = self.colour
         return _digest(colour[b] + "\n" + "\n".join(sorted(
-            f"{d} {p} {colour[o.value] if isinstance(o, ox.BlankNode) else _term_key(o)}"
-            for d, p, o in self.edges[b])))
+            f"{d} {p} {o if n is None else colour[n]}" for d, p, o, n in self.edges[b])))
 
     def _set(self, updates: dict[str, str]) -> None:
         for b, c in updates.items():
@@ -176,25 +238,224 @@ class _Colouring:
                 self._set({b: _digest(f"{c}#{i}") for i, b in enumerate(sorted(members))})
 
 
-def _relabel(term, labels: dict[str, str]):
+# --- the canonical lines -----------------------------------------------------------------------
 
-    if isinstance(term, ox.BlankNode):
-        return ox.BlankNode(labels[term.value])
-    return term
-
-
-def canonical_quads(quads: Iterable[ox.Quad], *, union: bool) -> list[ox.Quad]:
-    """Quads with canonical blank nodes, sorted; with ``union`` all in the default graph, deduplicated."""
-    quads = list(quads)
-    if union:
-        quads = list({ox.Quad(q.subject, q.predicate, q.object) for q in quads})
-    labels = canonical_blank_nodes(quads)
-    out = {ox.Quad(_relabel(q.subject, labels), q.predicate, _relabel(q.object, labels), q.graph_name) for q in quads}
-    return sorted(out, key=lambda q: (str(q.graph_name) if not isinstance(q.graph_name, ox.DefaultGraph) else "",
-                                     str(q.subject), str(q.predicate), str(q.object)))
+_NT = ox.RdfFormat.N_TRIPLES
+_NQ = ox.RdfFormat.N_QUADS
+#: Statements serialised, or lines joined, per call: bounds the temporary buffers.
+_BATCH = 1 << 16
 
 
-# --- JSON-LD --------------------------------------------------------------------------------
+def _split(data: bytes) -> list[bytes]:
+    """The lines of N-Triples or N-Quads bytes, without their newlines. Oxigraph escapes
+    newlines inside literals, so each line is one statement."""
+    lines = data.split(b"\n")
+    if lines and not lines[-1]:
+        lines.pop()
+    return lines
+
+
+def _graph_key(graph) -> bytes:
+    """Where a graph sorts: the default graph (empty) first, then named graphs by N-Triples form."""
+    return b"" if isinstance(graph, ox.DefaultGraph) else str(graph).encode()
+
+
+def _touches_blank_node(quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
+class _LineWriter:
+    """A binary file that hands each batch of complete lines written to it (no newlines) to
+    ``consume``: Oxigraph's serialisers write into it, no copy of the whole text is made."""
+
+    def __init__(self, consume: Callable[[list[bytes]], object]) -> None:
+        self.consume = consume
+        self.rest = b""
+
+    def write(self, data: bytes) -> int:
+        lines = (self.rest + data).split(b"\n")
+        self.rest = lines.pop()
+        if lines:
+            self.consume(lines)
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        """Hand over a last line written without a newline (Oxigraph ends every line with one)."""
+        if self.rest:
+            self.consume([self.rest])
+            self.rest = b""
+
+
+def _add_graph(lines: list[bytes], graph: bytes) -> None:
+    """Make N-Triples lines N-Quads lines of ``graph`` (its N-Triples form), in place: the graph
+    name goes before each line's final `` .`` (newlines occur only at line ends)."""
+    for i in range(0, len(lines), _BATCH):
+        chunk = b"\n".join(lines[i:i + _BATCH]) + b"\n"
+        lines[i:i + _BATCH] = _split(chunk.replace(b" .\n", b" " + graph + b" .\n"))
+
+
+def _relabelled(lines: Iterable[str], labels: dict[str, str]) -> Iterator[bytes]:
+    """N-Triples lines with their blank nodes (subject, object) relabelled."""
+    for line in lines:
+        s, p, o = line[:-2].split(" ", 2)
+        if s[:2] == "_:":
+            s = "_:" + labels[s[2:]]
+        if o[:2] == "_:":
+            o = "_:" + labels[o[2:]]
+        yield f"{s} {p} {o} .".encode()
+
+
+class _Lines:
+    """The canonical lines of a dataset, collected graph by graph (one graph with ``union``).
+
+    Statements arrive as N-Triples lines, each graph's under its key (:func:`_graph_key`);
+    those that touch a blank node are kept apart, relabelled by :meth:`result` (unless
+    ``relabel`` is false: to compare a file with what was written to it, the labels written
+    are kept).
+    """
+
+    def __init__(self, *, union: bool, relabel: bool) -> None:
+        self.union = union
+        self.relabel = relabel
+        self.plain: dict[bytes, list[bytes]] = defaultdict(list)
+        self.blank: dict[bytes, set[str]] = defaultdict(set)
+        self.edge_graph: dict[bytes, str] = {b"": ""}
+
+    def key(self, graph) -> bytes:
+        """The key the lines of ``graph`` go under."""
+        if self.union:
+            return b""
+        key = _graph_key(graph)
+        self.edge_graph.setdefault(key, _edge_graph(graph))
+        return key
+
+    def add(self, key: bytes, lines: list[bytes], *, blank: bool = False) -> None:
+        """Add lines (N-Triples, no newline); ``blank`` when each touches a blank node."""
+        if blank:
+            self.blank[key].update(line.decode() for line in lines)
+        else:
+            self.plain[key].extend(lines)
+
+    def result(self) -> list[bytes]:
+        """Every graph's lines sorted and deduplicated, graph after graph (see the module docstring)."""
+        blank, self.blank = self.blank, defaultdict(set)
+        labels = _blank_labels((self.edge_graph[key], lines) for key, lines in blank.items()) if self.relabel else {}
+        while blank:
+            key, lines = blank.popitem()
+            self.plain[key].extend(_relabelled(lines, labels) if labels else (line.encode() for line in lines))
+            del lines
+        out: list[bytes] = []
+        for key in sorted(self.plain):
+            lines = sorted(set(self.plain.pop(key)))
+            if key:
+                _add_graph(lines, key)
+            out.extend(lines)
+        return out
+
+
+def _quad_lines(quads: Iterable[ox.Quad], *, union: bool, relabel: bool = True) -> list[bytes]:
+    """The canonical lines of any quads (the generic path): serialised in batches, graph by graph."""
+    lines = _Lines(union=union, relabel=relabel)
+    pending: dict[tuple[bytes, bool], list[ox.Triple]] = defaultdict(list)
+    keys: dict[object, bytes] = {}
+    for q in quads:
+        graph = q.graph_name
+        key = keys.get(graph)
+        if key is None:
+            key = keys[graph] = lines.key(graph)
+        blank = _touches_blank_node(q)
+        batch = pending[key, blank]
+        batch.append(q.triple)
+        if len(batch) >= _BATCH:
+            lines.add(key, _split(ox.serialize(batch, format=_NT)), blank=blank)
+            batch.clear()
+    for (key, blank), batch in pending.items():
+        lines.add(key, _split(ox.serialize(batch, format=_NT)), blank=blank)
+    return lines.result()
+
+
+def _store_lines(store: ox.Store, *, union: bool) -> list[bytes]:
+    """The canonical lines of an Oxigraph store (the fast path): each graph dumped as N-Triples
+    by Oxigraph; the lines with a blank node (found without parsing: it starts the line, or
+    ends it before `` .``) are relabelled, the others are kept as they are."""
+    lines = _Lines(union=union, relabel=True)
+    for graph in [ox.DefaultGraph(), *store.named_graphs()]:
+        key = lines.key(graph)
+
+        def sort_out(batch: list[bytes], key: bytes = key) -> None:
+            plain, blank = [], []
+            for line in batch:
+                if b"_:" in line:
+                    s, _p, o = line[:-2].split(b" ", 2)
+                    if s[:2] == b"_:" or o[:2] == b"_:":  # else "_:" is in a literal or an IRI
+                        blank.append(line)
+                        continue
+                plain.append(line)
+            lines.add(key, plain)
+            if blank:
+                lines.add(key, blank, blank=True)
+
+        writer = _LineWriter(sort_out)
+        store.dump(writer, format=_NT, from_graph=graph)
+        writer.finish()
+    return lines.result()
+
+
+def _canonical_lines(source: Source, *, union: bool) -> list[bytes]:
+    """The canonical lines of ``source`` (a store or any quads): N-Triples lines of the union
+    with ``union``, else N-Quads lines graph after graph."""
+    if isinstance(source, Store):
+        held = getattr(source, "_ox", None)  # an EndpointStore has none
+        if isinstance(held, ox.Store):
+            return _store_lines(held, union=union)
+        source = source.quads()
+    return _quad_lines(source, union=union)
+
+
+def canonical_quads(quads: Source, *, union: bool) -> list[ox.Quad]:
+    """Quads with canonical blank nodes, in canonical order (see the module docstring); with
+    ``union`` all in the default graph, deduplicated."""
+    lines = _canonical_lines(quads, union=union)
+    return list(ox.parse(b"".join(_chunks(lines)), format=_NT if union else _NQ, rename_blank_nodes=False))
+
+
+# --- writing the formats -------------------------------------------------------------------------
+
+
+def _chunks(lines: list[bytes]) -> Iterator[bytes]:
+    """The lines as text, a batch of lines at a time."""
+    for i in range(0, len(lines), _BATCH):
+        yield b"\n".join(lines[i:i + _BATCH]) + b"\n"
+
+
+class _LinesReader(io.RawIOBase):
+    """The lines as a binary stream, for the parser (no copy of the whole text)."""
+
+    def __init__(self, lines: list[bytes]) -> None:
+        self._chunks = _chunks(lines)
+        self._chunk = b""
+        self._pos = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while self._pos >= len(self._chunk):
+            self._chunk, self._pos = next(self._chunks, b""), 0
+            if not self._chunk:
+                return 0
+        n = min(len(buffer), len(self._chunk) - self._pos)
+        buffer[:n] = self._chunk[self._pos:self._pos + n]
+        self._pos += n
+        return n
+
+
+def _statements(lines: list[bytes], fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
+    """The lines parsed back, in order, blank node labels kept (they are ours, hence lenient)."""
+    return ox.parse(io.BufferedReader(_LinesReader(lines), _BATCH), format=fmt, rename_blank_nodes=False, lenient=True)
 
 
 def jsonld_context() -> dict:
@@ -211,42 +472,108 @@ def _compact_iri(iri: str, prefixes: list[tuple[str, str]]) -> str:
     return iri
 
 
-def _jsonld_bytes(quads: list[ox.Quad]) -> bytes:
-    context = jsonld_context()
-    prefixes = sorted(((k, v) for k, v in context.items() if isinstance(v, str) and not k.startswith("@")),
-                      key=lambda kv: -len(kv[1]))
-    nodes: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+class _Compactor:
+    """Compact IRIs ``prefix:local`` with the context's prefixes: the longest namespace that
+    leaves a local name with no colon and not starting with ``//``; else the full IRI."""
 
-    def node_id(term) -> str:
-        return f"_:{term.value}" if isinstance(term, ox.BlankNode) else _compact_iri(term.value, prefixes)
+    def __init__(self, context: dict) -> None:
+        self.prefixes = sorted(((k, v) for k, v in context.items() if isinstance(v, str) and not k.startswith("@")),
+                               key=lambda kv: -len(kv[1]))
+        self.prefix_of: dict[str, str] = {}
+        for prefix, ns in self.prefixes:
+            self.prefix_of.setdefault(ns, prefix)
+        # Alternatives are tried in order, so this finds the longest namespace first.
+        self.longest = re.compile("|".join(re.escape(ns) for _, ns in self.prefixes) or r"(?!)")
+        self.cache: dict[str, str] = {}  # predicates, classes and datatypes (few, used often)
 
-    for q in quads:
-        subject = node_id(q.subject)
-        if q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type" and isinstance(q.object, ox.NamedNode):
-            nodes[subject]["@type"].append(node_id(q.object))
-            continue
-        obj = q.object
-        if isinstance(obj, ox.Literal):
-            value: dict = {"@value": obj.value}
-            if obj.language:
-                value["@language"] = obj.language
-            elif obj.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
-                value["@type"] = _compact_iri(obj.datatype.value, prefixes)
-        else:
-            value = {"@id": node_id(obj)}
-        nodes[subject][_compact_iri(q.predicate.value, prefixes)].append(value)
-    graph = []
-    for subject in sorted(nodes):
+    def __call__(self, iri: str) -> str:
+        m = self.longest.match(iri)
+        if m is None:
+            return iri
+        local = iri[m.end():]
+        if local and ":" not in local and not local.startswith("//"):
+            return f"{self.prefix_of[m.group()]}:{local}"
+        return _compact_iri(iri, self.prefixes)  # a shorter namespace may still do
+
+    def cached(self, iri: str) -> str:
+        compact = self.cache.get(iri)
+        if compact is None:
+            compact = self.cache[iri] = self(iri)
+        return compact
+
+
+_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
+_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
+_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
+
+
+def _unescape(text: str) -> str:
+    """The string an N-Triples string literal's text (between the quotes) stands for."""
+    if "\\" not in text:
+        return text
+    return _ESCAPE.sub(lambda m: _ESCAPED[m[3]] if m[3] is not None else chr(int(m[1] or m[2], 16)), text)
+
+
+def _json_sort_key(value: dict) -> str:
+    return json.dumps(value, sort_keys=True)
+
+
+def _jsonld_nodes(lines: list[bytes], compact: _Compactor) -> Iterator[dict]:
+    """One node object per subject, in the order of the lines (a subject's lines are adjacent),
+    read from the N-Triples lines as they are: ``S P O .`` where S is ``<iri>`` or ``_:id``, P
+    is ``<iri>``, and O is either or a literal ``"text"``, ``"text"@lang``, ``"text"^^<iri>``."""
+
+    def node_id(term: str) -> str:
+        return term if term[:2] == "_:" else compact(term[1:-1])
+
+    def node(subject: str, properties: dict[str, list]) -> dict:
         entry: dict = {"@id": subject}
-        for key in sorted(nodes[subject]):
-            values = nodes[subject][key]
-            entry[key] = sorted(values) if key == "@type" else sorted(values, key=lambda v: json.dumps(v, sort_keys=True))
-        graph.append(entry)
-    doc = {"@context": context, "@graph": graph}
-    return (json.dumps(doc, indent=1, ensure_ascii=False, sort_keys=False) + "\n").encode("utf-8")
+        for key in sorted(properties):
+            values = properties[key]
+            if len(values) > 1:
+                values.sort(key=None if key == "@type" else _json_sort_key)
+            entry[key] = values
+        return entry
+
+    subject, subject_id, properties = "", "", {}
+    for chunk in _chunks(lines):
+        for line in chunk.decode().split("\n")[:-1]:
+            s, p, o = line[:-2].split(" ", 2)
+            if s != subject:
+                if subject:
+                    yield node(subject_id, properties)
+                subject, subject_id, properties = s, node_id(s), defaultdict(list)
+            if o[0] == '"':
+                end = o.rindex('"')  # the language or datatype that follows has none
+                value: dict = {"@value": _unescape(o[1:end])}
+                if o[end + 1:end + 2] == "@":
+                    value["@language"] = o[end + 2:]
+                elif o[end + 1:end + 2] == "^":  # "^^<iri>": written for any datatype but xsd:string
+                    value["@type"] = compact.cached(o[end + 4:-1])
+            elif p == _RDF_TYPE and o[0] == "<":
+                properties["@type"].append(compact.cached(o[1:-1]))
+                continue
+            else:
+                value = {"@id": node_id(o)}
+            properties[compact.cached(p[1:-1])].append(value)
+    if subject:
+        yield node(subject_id, properties)
 
 
-# --- entry points ---------------------------------------------------------------------------
+def _write_jsonld(lines: list[bytes], out: BinaryIO) -> None:
+    """``{"@context": ..., "@graph": [...]}`` with one node object a line."""
+    context = jsonld_context()
+    out.write(b'{"@context": ' + json.dumps(context, indent=1, ensure_ascii=False).encode() + b',\n"@graph": [')
+    separator, batch = "\n", []
+    for entry in _jsonld_nodes(lines, _Compactor(context)):
+        batch.append(json.dumps(entry, ensure_ascii=False))
+        if len(batch) >= 4096:
+            out.write((separator + ",\n".join(batch)).encode())
+            separator, batch = ",\n", []
+    if batch:
+        out.write((separator + ",\n".join(batch)).encode())
+    out.write(b"\n]}\n")
+
 
 #: The parser format of each export format (for reading an export back).
 RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
@@ -258,64 +585,129 @@ def _check_format(fmt: str) -> None:
         raise GulagKgError(f"unknown export format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
-def _serialize_canonical(ordered: list[ox.Quad], fmt: str) -> bytes:
-    if fmt == "jsonld":
-        return _jsonld_bytes(ordered)
-    if fmt == "nt":
-        return ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in ordered], format=ox.RdfFormat.N_TRIPLES)
-    if fmt == "nquads":
-        return ox.serialize(ordered, format=ox.RdfFormat.N_QUADS)
-    if fmt == "turtle":
-        return ox.serialize([ox.Triple(q.subject, q.predicate, q.object) for q in ordered],
-                            format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
-    return ox.serialize(ordered, format=ox.RdfFormat.TRIG, prefixes=PREFIXES)
+def _write_canonical(lines: list[bytes], fmt: str, out: BinaryIO) -> None:
+    """Write the canonical lines (of the union for a triple format) to ``out`` in ``fmt``."""
+    if fmt in ("nt", "nquads"):
+        for chunk in _chunks(lines):
+            out.write(chunk)
+    elif fmt == "jsonld":
+        _write_jsonld(lines, out)
+    else:
+        ox.serialize(_statements(lines, _NT if fmt == "turtle" else _NQ), out, RDF_FORMATS[fmt], prefixes=PREFIXES)
 
 
-def serialize_quads(quads: Iterable[ox.Quad], fmt: str) -> bytes:
-    """Serialise quads in one of :data:`FORMATS`, byte-stable."""
+# --- entry points ---------------------------------------------------------------------------
+
+
+def _export(source: Source, fmt: str, output: Path | str | BinaryIO | None) -> bytes | None:
     _check_format(fmt)
-    return _serialize_canonical(canonical_quads(quads, union=fmt in TRIPLE_FORMATS), fmt)
+    lines = _canonical_lines(source, union=fmt in TRIPLE_FORMATS)
+    if output is None:
+        buffer = io.BytesIO()
+        _write_canonical(lines, fmt, buffer)
+        return buffer.getvalue()
+    if isinstance(output, (str, os.PathLike)):
+        write_atomically(Path(output), lambda fh: _write_canonical(lines, fmt, fh))
+    else:
+        _write_canonical(lines, fmt, output)
+    return None
 
 
-def export_store(store: Store, fmt: str) -> bytes:
-    """The whole store serialised (see the module docstring for what each format carries)."""
-    return serialize_quads(store.quads(), fmt)
+def serialize_quads(quads: Source, fmt: str) -> bytes:
+    """Serialise quads (or a store) in one of :data:`FORMATS`, byte-stable."""
+    return _export(quads, fmt, None)
 
 
-def reads_back_as(quads: Iterable[ox.Quad], fmt: str) -> Callable[[Path], None]:
-    """A check for :func:`write_atomically`: the written file, parsed by our own loader, holds
-    exactly ``quads`` (as canonical quads of ``fmt``: the union for triple formats), with the
-    blank node labels written. Raises :class:`GulagKgError` saying what differs."""
-    _check_format(fmt)
-    expected = set(canonical_quads(quads, union=fmt in TRIPLE_FORMATS))
-    return lambda tmp: _compare_read_back(tmp, fmt, expected)
+def export_store(store: Store, fmt: str, output: Path | str | BinaryIO | None = None) -> bytes | None:
+    """The whole store serialised (see the module docstring for what each format carries).
+
+    Returns the bytes, or with ``output`` (a path, written atomically, or a binary file object)
+    writes them there as they are made and returns None. :func:`export_file` also checks
+    that the file reads back as the same graph.
+    """
+    return _export(store, fmt, output)
 
 
-def _compare_read_back(tmp: Path, fmt: str, expected: set[ox.Quad]) -> None:
-    from .parsing import parse_bytes
+def _parse_error_reason(exc: Exception) -> str:
+    reason = str(exc)
+    # Oxigraph says "Parser error at line 4 column 1: Unexpected end (line 4)"; keep the why.
+    if reason.startswith("Parser error") and ": " in reason:
+        reason = reason.split(": ", 1)[1].rsplit(" (line", 1)[0]
+    return reason
 
+
+class _InOrder:
+    """Compares batches of lines, as they come, with the expected lines from the start."""
+
+    def __init__(self, expected: list[bytes]) -> None:
+        self.expected = expected
+        self.seen = 0
+        self.same = True
+
+    def __call__(self, batch: list[bytes]) -> None:
+        if self.same:
+            self.same = batch == self.expected[self.seen:self.seen + len(batch)]
+            self.seen += len(batch)
+
+    def complete(self) -> bool:
+        return self.same and self.seen == len(self.expected)
+
+
+def _read_back(tmp: Path, fmt: str) -> list[bytes]:
+    """The canonical lines of a file written, blank node labels as written."""
+    statements = ox.parse(path=tmp, format=RDF_FORMATS[fmt], rename_blank_nodes=False)
+    if fmt in QUAD_FORMATS:
+        return _quad_lines(statements, union=False, relabel=False)
+    lines: list[bytes] = []
+    writer = _LineWriter(lines.extend)
+    ox.serialize(statements, writer, _NQ)  # triples: N-Triples lines
+    writer.finish()
+    return sorted(set(lines))
+
+
+def _compare_read_back(tmp: Path, fmt: str, expected: list[bytes]) -> None:
+    """Parse the file written (strictly, blank node labels kept) and compare its statements
+    with the canonical lines it was written from. Every format but JSON-LD keeps the order of
+    the lines, so the statements are first compared as they are parsed (nothing is kept); only
+    when that fails, or for JSON-LD, are the file's canonical lines made and compared."""
     try:
-        back = set(parse_bytes(tmp.read_bytes(), RDF_FORMATS[fmt], path=tmp, rename_blank_nodes=False))
-    except InputError as exc:
-        raise GulagKgError(f"the {fmt} export does not parse back ({exc.reason}); nothing was written") from None
+        if fmt != "jsonld":
+            in_order = _InOrder(expected)
+            writer = _LineWriter(in_order)
+            ox.serialize(ox.parse(path=tmp, format=RDF_FORMATS[fmt], rename_blank_nodes=False), writer, _NQ)
+            writer.finish()
+            if in_order.complete():
+                return
+        back = _read_back(tmp, fmt)
+    except (SyntaxError, ValueError, OSError) as exc:
+        raise GulagKgError(f"the {fmt} export does not parse back ({_parse_error_reason(exc)}); "
+                           "nothing was written") from None
     if back != expected:
-        missing, extra = expected - back, back - expected
-        example = next(iter(missing or extra))
+        have, want = set(back), set(expected)
+        missing, extra = want - have, have - want
+        example = min(missing or extra).decode()
         raise GulagKgError(f"the {fmt} export does not read back as the same graph ({len(missing)} quads lost, "
                            f"{len(extra)} changed or added, e.g. {'lost' if missing else 'added'}: {example}); "
                            "nothing was written")
 
 
-def export_file(quads: Iterable[ox.Quad], fmt: str, path: Path | str) -> int:
-    """Write ``quads`` to ``path`` in ``fmt`` atomically, after checking that the file written
-    reads back as the same graph; returns the number of bytes. On any error the file at
-    ``path`` is left as it was."""
+def reads_back_as(quads: Source, fmt: str) -> Callable[[Path], None]:
+    """A check for :func:`write_atomically`: the written file, parsed strictly, holds exactly
+    ``quads`` (as canonical quads of ``fmt``: the union for triple formats), with the blank node
+    labels written. Raises :class:`GulagKgError` saying what differs."""
     _check_format(fmt)
-    ordered = canonical_quads(quads, union=fmt in TRIPLE_FORMATS)
-    data = _serialize_canonical(ordered, fmt)
-    expected = set(ordered)
-    write_atomically(Path(path), data, check=lambda tmp: _compare_read_back(tmp, fmt, expected))
-    return len(data)
+    expected = _canonical_lines(quads, union=fmt in TRIPLE_FORMATS)
+    return lambda tmp: _compare_read_back(tmp, fmt, expected)
+
+
+def export_file(source: Source, fmt: str, path: Path | str) -> int:
+    """Write ``source`` (a store or any quads) to ``path`` in ``fmt`` atomically, after checking
+    that the file written reads back as the same graph; returns the number of bytes. On any
+    error the file at ``path`` is left as it was."""
+    _check_format(fmt)
+    lines = _canonical_lines(source, union=fmt in TRIPLE_FORMATS)
+    return write_atomically(Path(path), lambda fh: _write_canonical(lines, fmt, fh),
+                            check=lambda tmp: _compare_read_back(tmp, fmt, lines))
 
 
 def _file_mode(path: Path) -> int:
@@ -328,10 +720,12 @@ def _file_mode(path: Path) -> int:
         return 0o666 & ~mask
 
 
-def write_atomically(path: Path, data: bytes, *, check: Callable[[Path], None] | None = None) -> None:
+def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object], *,
+                     check: Callable[[Path], None] | None = None) -> int:
     """Write ``data`` to ``path`` via a temporary file in the same directory, fsync, rename:
     an interrupted or failed write never leaves a half-written or truncated file, and never
-    touches an existing one.
+    touches an existing one. ``data`` is bytes, or a function that writes to the binary file
+    it is given (to write as it goes). Returns the number of bytes written.
 
     ``check``, if given, is called with the temporary file (written and synced) before the
     rename; if it raises, nothing is replaced. The new file gets the mode of the file it
@@ -350,8 +744,12 @@ def write_atomically(path: Path, data: bytes, *, check: Callable[[Path], None] |
         raise InputError(str(path), f"cannot write in {directory}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
+            if callable(data):
+                data(fh)
+            else:
+                fh.write(data)
             fh.flush()
+            size = fh.tell()
             os.fsync(fh.fileno())
         os.chmod(tmp, mode)
         if check is not None:
@@ -366,6 +764,7 @@ def write_atomically(path: Path, data: bytes, *, check: Callable[[Path], None] |
             raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
         raise
     _sync_directory(directory)
+    return size
 
 
 def _sync_directory(directory: Path) -> None:
