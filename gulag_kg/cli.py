@@ -506,7 +506,24 @@ def serve(settings: Settings, host: str, port: int, max_rows: int) -> None:
 # --- links ----------------------------------------------------------------------------------
 
 
-@cli.group(cls=Group)
+class LinkGroup(Group):
+    """``link``: the commands that talk to Wikidata are imported when used, not at every start
+    (they bring in the whole linking package)."""
+
+    lazy = {"wikidata": "wikidata_command", "check": "check_command"}
+
+    def list_commands(self, ctx):
+        return sorted([*super().list_commands(ctx), *self.lazy])
+
+    def get_command(self, ctx, name):
+        if name in self.lazy:
+            from .linking import commands
+
+            return getattr(commands, self.lazy[name])
+        return super().get_command(ctx, name)
+
+
+@cli.group(cls=LinkGroup)
 def link() -> None:
     """Links between the graph's entities and Wikidata: the verified table, candidates, checks.
 
@@ -610,14 +627,6 @@ def import_gulagmap_command(settings: Settings, directory: Path, output: Path | 
     )
     for line in summary:
         click.echo(line, err=True)
-
-
-# --- commands defined beside their library modules ---------------------------------------------
-# (each line: <group>.add_command(<command>) with the command imported from its module)
-from .linking.commands import check_command, wikidata_command  # noqa: E402
-
-link.add_command(wikidata_command)
-link.add_command(check_command)
 
 
 def main() -> None:
