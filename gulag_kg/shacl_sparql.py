@@ -1170,18 +1170,19 @@ class _SetJoins:
 
     def __init__(self, gen: _Generator) -> None:
         self.gen = gen
-        self._scopes: dict[str, list[str]] = {}
+        self._scopes: dict[str, list[tuple[str, str]]] = {}  # var -> [(variable it binds, pattern)]
         self._counts: dict[tuple[str, str], str] = {}
         self._typed: dict[tuple[str, tuple], str] = {}
 
     def open(self, var: str) -> None:
         self._scopes[var] = []
 
-    def close(self, var: str) -> str:
-        """The patterns registered for ``var``, to place right after the pattern binding it."""
+    def close(self, var: str) -> list[tuple[str, str]]:
+        """The patterns registered for ``var`` (each with the variable it binds), to place right
+        after the pattern binding ``var``."""
         self._counts = {k: n for k, n in self._counts.items() if k[0] != var}
         self._typed = {k: t for k, t in self._typed.items() if k[0] != var}
-        return " ".join(self._scopes.pop(var))
+        return self._scopes.pop(var)
 
     def covers(self, var: str, shape: _Shape | None = None) -> bool:
         return var in self._scopes and (shape is None or (shape.sparql_path is not None and bool(_SET_PATH.match(shape.sparql_path))))
@@ -1192,8 +1193,8 @@ class _SetJoins:
         if key not in self._counts:
             n, v = self.gen.var("n"), self.gen.var()
             self._counts[key] = n
-            self._scopes[var].append(f"OPTIONAL {{ SELECT {var} (COUNT(DISTINCT {v}) AS {n}) "
-                                     f"WHERE {{ {var} {shape.sparql_path} {v} . }} GROUP BY {var} }}")
+            self._scopes[var].append((n, f"OPTIONAL {{ SELECT {var} (COUNT(DISTINCT {v}) AS {n}) "
+                                         f"WHERE {{ {var} {shape.sparql_path} {v} . }} GROUP BY {var} }}"))
         return self._counts[key]
 
     def typed(self, var: str, members: list[str]) -> str:
@@ -1202,8 +1203,8 @@ class _SetJoins:
         if key not in self._typed:
             flag, cls = self.gen.var("typed"), self.gen.var("c")
             self._typed[key] = flag
-            self._scopes[var].append(f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) "
-                                     f"WHERE {{ VALUES {cls} {{ {' '.join(members)} }} {var} {_RDF_TYPE} {cls} . }} }}")
+            self._scopes[var].append((flag, f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) "
+                                            f"WHERE {{ VALUES {cls} {{ {' '.join(members)} }} {var} {_RDF_TYPE} {cls} . }} }}"))
         return self._typed[key]
 
     def some_value(self, var: str, shape: _Shape, condition: Callable[[str], str]) -> str:
@@ -1212,13 +1213,38 @@ class _SetJoins:
         v = self.gen.var("y")
         self.open(v)
         expr = condition(v)
-        inner = self.close(v)
+        inner = " ".join(pattern for _bound, pattern in self.close(v))
         if expr == "false":
             return "false"
         flag = self.gen.var("some")
-        self._scopes[var].append(f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) "
-                                 f"WHERE {{ {var} {shape.sparql_path} {v} . {inner} FILTER({_coalesce(expr)}) }} }}")
+        self._scopes[var].append((flag, f"OPTIONAL {{ SELECT DISTINCT {var} (true AS {flag}) "
+                                        f"WHERE {{ {var} {shape.sparql_path} {v} . {inner} FILTER({_coalesce(expr)}) }} }}"))
         return f"BOUND({flag})"
+
+
+#: At most this many set joins in one query: Oxigraph's solutions carry a slot for every
+#: variable of the query, so a query with many joins holds wide rows in every hash table
+#: (15 joins: 0.7 GB at a million triples, against 0.1 GB split up).
+_JOINS_PER_QUERY = 3
+
+
+def _split_by_joins(checks: list, joins: list[tuple[str, str]]) -> list[tuple[list, str, bool]]:
+    """The focus checks as several queries, each with the set joins its checks use (checks
+    that use the same joins stay together; at most :data:`_JOINS_PER_QUERY` joins a query)."""
+    groups: dict[tuple[int, ...], list] = {}
+    for check in checks:
+        used = tuple(i for i, (bound, _p) in enumerate(joins) if re.search(re.escape(bound) + r"(?![0-9A-Za-z_])", check[2]))
+        groups.setdefault(used, []).append(check)
+    queries, batch, batch_joins = [], [], set()
+    for used, group in sorted(groups.items()):
+        if batch and len(batch_joins | set(used)) > _JOINS_PER_QUERY:
+            queries.append((batch, " ".join(joins[i][1] for i in sorted(batch_joins)), False))
+            batch, batch_joins = [], set()
+        batch += group
+        batch_joins |= set(used)
+    if batch:
+        queries.append((batch, " ".join(joins[i][1] for i in sorted(batch_joins)), False))
+    return queries
 
 
 def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tuple[_Shape, _Constraint, object, object]]:
@@ -1243,7 +1269,10 @@ def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tup
                 if c.kind == "focus" or (c.kind == "value" and shape.path is None):
                     expr = gen.focus_violation(shape, c, "?this") if c.kind == "focus" else gen.value_violation(shape, c, "?this")
                     on_focus.append((shape, c, expr))
-        queries.append((on_focus, sets.close("?this") if sets else "", False))
+        if sets:
+            queries += _split_by_joins(on_focus, sets.close("?this"))
+        else:
+            queries.append((on_focus, "", False))
         on_values, branches = [], []
         for shape in shapes:
             checks = [c for c in shape.constraints if c.kind == "value" and shape.path is not None]
@@ -1253,7 +1282,7 @@ def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tup
                 sets.open("?value")
                 exprs = [(shape, c, gen.value_violation(shape, c, "?value")) for c in checks]
                 queries.append((exprs, f"{{ SELECT ?this ?value WHERE {{ ?this {shape.sparql_path} ?value }} }} "
-                                       + sets.close("?value"), True))
+                                       + " ".join(pattern for _bound, pattern in sets.close("?value")), True))
             else:  # one query for all paths, a UNION branch each: every value node visited once
                 k = len(branches)
                 branches.append(f"{{ ?this {shape.sparql_path} ?value . BIND({k} AS ?branch) }}")
