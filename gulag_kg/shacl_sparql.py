@@ -34,9 +34,11 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import re
 import warnings
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -1247,15 +1249,20 @@ def _split_by_joins(checks: list, joins: list[tuple[str, str]]) -> list[tuple[li
     return queries
 
 
-def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tuple[_Shape, _Constraint, object, object]]:
-    """(shape, constraint, focus, value) of every violation of the shapes' own constraints; the
-    shapes share their focus nodes (a node shape and its property shapes, say).
+#: A query to run and what to make of each of its rows: (shape, constraint, focus, value) tuples.
+_Job = tuple[str, Callable[[object], Iterator[tuple]]]
 
-    All checks on the focus nodes share one query, all checks on their value nodes another (one
-    UNION branch per path), so that the focus nodes are found once and each value node is
-    visited once.
+
+def _violations(gen: _Generator, shapes: list[_Shape]) -> list[_Job]:
+    """The queries that find every violation of the shapes' own constraints, as (shape,
+    constraint, focus, value); the shapes share their focus nodes (a node shape and its
+    property shapes, say).
+
+    With EXISTS, all checks on the focus nodes share one query, all checks on their value nodes
+    another (one UNION branch per path), so that the focus nodes are found once and each value
+    node is visited once. With set joins, a few queries each (see :func:`_split_by_joins`).
     """
-    found = []
+    jobs: list[_Job] = []
     inner = f"{{ SELECT DISTINCT ?this WHERE {{ {gen.focus(shapes[0], '?this')} }} }}"
     sets = gen.sets = _SetJoins(gen) if gen.set_joins else None
     # (checks, pattern binding ?this's values or "", whether rows carry a ?value)
@@ -1298,18 +1305,31 @@ def _violations(store: Store, gen: _Generator, shapes: list[_Shape]) -> list[tup
         binds = " ".join(f"BIND({_coalesce(expr)} AS {f})" for (_s, _c, expr), f in zip(checks, flags))
         select = " ".join(["?this"] + (["?value"] if has_value else []) + flags)
         sparql = f"SELECT DISTINCT {select} WHERE {{ {inner} {triples} {binds} FILTER({' || '.join(flags)}) }}"
-        for row in _select(store, sparql):
+
+        def flagged(row, checks=checks, flags=flags, has_value=has_value):
             for (shape, c, _e), f in zip(checks, flags):
                 if row[f[1:]].value == "true":
-                    value = row["value"] if has_value else (row["this"] if c.kind == "value" else None)
-                    found.append((shape, c, row["this"], value))
+                    yield shape, c, row["this"], row["value"] if has_value else (row["this"] if c.kind == "value" else None)
+
+        jobs.append((sparql, flagged))
     for shape in shapes:
         for c in shape.constraints:
             if c.kind == "pair":
                 body, v = gen.pair_body(shape, c, "?this")
-                for row in _select(store, f"SELECT DISTINCT ?this ({v} AS ?value) WHERE {{ {inner} {body} }}"):
-                    found.append((shape, c, row["this"], row["value"]))
-    return found
+                jobs.append((f"SELECT DISTINCT ?this ({v} AS ?value) WHERE {{ {inner} {body} }}",
+                             lambda row, shape=shape, c=c: iter([(shape, c, row["this"], row["value"])])))
+    return jobs
+
+
+def _run_jobs(store: Store, jobs: list[_Job]) -> list[tuple]:
+    """Run the queries, as many at once as the machine has cores (Oxigraph evaluates a query
+    without holding Python's lock), and collect what their rows say."""
+    workers = min(len(jobs), os.cpu_count() or 1, 4)
+    if workers <= 1:
+        return [item for sparql, handle in jobs for row in _select(store, sparql) for item in handle(row)]
+    with ThreadPoolExecutor(workers) as pool:
+        answers = pool.map(lambda job: list(_select(store, job[0])), jobs)
+        return [item for (_sparql, handle), rows in zip(jobs, answers) for row in rows for item in handle(row)]
 
 
 def _prefers_set_joins(store: Store) -> bool:
@@ -1340,9 +1360,8 @@ def validate_store_sparql(store: Store, *, shapes: rdflib.Graph | CompiledShapes
     for shape in compiled.reporting:
         if shape.constraints:
             by_focus.setdefault(gen.focus_key(shape), []).append(shape)
-    found: list[tuple[_Shape, _Constraint, object, object]] = []
-    for shapes_ in by_focus.values():
-        found += _violations(store, gen, shapes_)
+    jobs = [job for shapes_ in by_focus.values() for job in _violations(gen, shapes_)]
+    found = _run_jobs(store, jobs)
     labels = _focus_labels(store, {this for _s, _c, this, _v in found})
     results = {
         ValidationResult(
