@@ -14,6 +14,8 @@ changed. Any other store (a SPARQL server) gets the same quads through plain que
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pyoxigraph as ox
 
 from .edtf import EdtfBounds, edtf_bounds
@@ -122,8 +124,10 @@ def _ntriples_lines(data: bytes) -> set[bytes]:
 def _replace_in_oxigraph(store: Store) -> int:
     """Recompute the derived graph of an Oxigraph store, writing only the difference."""
     oxs = store.oxigraph
-    truthy = [ox.Triple(q.subject, q.predicate, q.object) for q in truthy_quads(store)]
-    new = _ntriples_lines(ox.serialize(truthy, format=ox.RdfFormat.N_TRIPLES)) | _ntriples_lines(_period_bounds_ntriples(store))
+    with ThreadPoolExecutor(2) as pool:  # Oxigraph runs each query without holding Python's lock
+        periods = pool.submit(_period_bounds_ntriples, store)
+        truthy = [ox.Triple(q.subject, q.predicate, q.object) for q in truthy_quads(store)]
+        new = _ntriples_lines(ox.serialize(truthy, format=ox.RdfFormat.N_TRIPLES)) | _ntriples_lines(periods.result())
     old: set[bytes] = set()
     if oxs.contains_named_graph(DERIVED_GRAPH):
         old = _ntriples_lines(oxs.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=DERIVED_GRAPH))
