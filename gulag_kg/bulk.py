@@ -63,7 +63,7 @@ def ensure_ontology(store: Store) -> None:
     """Load the ontology into a store that does not have it yet (needed by every command)."""
     if ONTOLOGY_GRAPH not in store.named_graphs():
         for p in paths.ontology_files():
-            store.load_file(p, graph=ONTOLOGY_GRAPH)
+            store.load_package_file(p, graph=ONTOLOGY_GRAPH)
 
 
 def load_files(store: Store, files: Iterable[Path], *, graph: ox.NamedNode | None = None,
