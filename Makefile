@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test install bench-smoke clean
+.PHONY: demo test install sysdeps bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,7 +29,11 @@ demo: $(STAMP)
 	@echo
 	@echo 'Next: gulag-kg --help, gulag-kg query --list, gulag-kg describe NKVD, gulag-kg claims gulag deaths --quotes'
 
-test: $(STAMP)
+# Debian packages some tests need (browsers, servers): .ci/system-packages.txt
+sysdeps:
+	@.ci/install-system-packages
+
+test: $(STAMP) sysdeps
 	$(BIN)/python -m pytest
 
 clean:
