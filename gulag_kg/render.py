@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
@@ -14,9 +16,62 @@ import pyoxigraph as ox
 from .entities import compact
 
 
+_EDTF_DATE = re.compile(r"^(?P<year>-?\d{2}[\dX]{2})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?(?P<q>[~?%])?$")
+
+
+def _edtf_date_text(text: str) -> str:
+    m = _EDTF_DATE.match(text)
+    if not m:
+        return text
+    year = m["year"]
+    if year.endswith("XX"):
+        words = f"{year[:2]}00s"
+    elif year.endswith("X"):
+        words = f"{year[:3]}0s"
+    else:
+        words = year
+    if m["month"]:
+        month = int(m["month"])
+        words = f"{calendar.month_name[month] if 1 <= month <= 12 else m['month']} {words}"
+        if m["day"]:
+            words = f"{int(m['day'])} {words}"
+    if m["q"] in ("~", "%"):
+        words = "c. " + words
+    if m["q"] in ("?", "%"):
+        words += " (uncertain)"
+    return words
+
+
+def edtf_text(value: str | None) -> str:
+    """An EDTF date or interval in words, for people.
+
+    >>> [edtf_text(v) for v in ("1934/1953", "193X/195X", "1930-04-25", "1953-01~", "1930/..", "../1922", "/1944-06~")]
+    ['1934–1953', '1930s–1950s', '25 April 1930', 'c. January 1953', '1930 onwards', 'until 1922', 'until c. June 1944 (start unknown)']
+    >>> edtf_text("1946~/1955~")
+    'c. 1946 – c. 1955'
+    """
+    if not value:
+        return ""
+    text = value.strip()
+    if "/" not in text:
+        return _edtf_date_text(text)
+    left, _, right = text.partition("/")
+    if left in ("", "..") and right in ("", ".."):
+        return "any time"
+    if right in ("", ".."):
+        return f"{_edtf_date_text(left)} onwards" if right == ".." else f"from {_edtf_date_text(left)} (end unknown)"
+    if left in ("", ".."):
+        return f"until {_edtf_date_text(right)}" + (" (start unknown)" if left == "" else "")
+    a, b = _edtf_date_text(left), _edtf_date_text(right)
+    return f"{a} – {b}" if " " in a or " " in b else f"{a}–{b}"
+
+
+_EDTF = "http://id.loc.gov/datatypes/edtf/EDTF"
+
+
 def term_text(term) -> str:
     """A term as a person reads it: prefixed names for IRIs, the lexical form of literals
-    (without datatype or language: the machine formats keep those)."""
+    (without datatype or language: the machine formats keep those), EDTF dates in words."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -24,6 +79,8 @@ def term_text(term) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
+        if term.datatype is not None and term.datatype.value == _EDTF:
+            return edtf_text(term.value)
         return term.value
     return str(term)
 
