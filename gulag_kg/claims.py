@@ -321,7 +321,7 @@ SELECT DISTINCT ?a ?b ?s1 ?s2 ?v1 ?v2 ?start1 ?end1 ?start2 ?end2 ?p1 ?p2 WHERE 
   ?a a gk:Claim ; gk:property ?p ; gk:subject ?s1 ; gk:value ?v1 ; gk:period ?p1 ; gk:periodStart ?start1 .
   ?b a gk:Claim ; gk:property ?p ; gk:subject ?s2 ; gk:value ?v2 ; gk:period ?p2 ; gk:periodStart ?start2 .
   FILTER (STR(?a) < STR(?b) && ?v1 != ?v2)
-  { FILTER (?s1 = ?s2) } UNION { ?s1 gk:partOf+ ?s2 } UNION { ?s2 gk:partOf+ ?s1 }
+  FILTER (?s1 = ?s2 || EXISTS { ?s1 gk:partOf+ ?s2 } || EXISTS { ?s2 gk:partOf+ ?s1 })
   OPTIONAL { ?a gk:periodEnd ?end1 }
   OPTIONAL { ?b gk:periodEnd ?end2 }
   FILTER NOT EXISTS { ?a gk:rank gk:DeprecatedRank }

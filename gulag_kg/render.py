@@ -86,17 +86,18 @@ def term_text(term) -> str:
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int | None = None,
-                 overflow_last: bool = False) -> str:
-    """An aligned plain-text table; long cells are cut with an ellipsis to fit the terminal
-    (except the last column with ``overflow_last``, e.g. identifiers a reader copies)."""
+                 overflow_last: bool = False, keep: Sequence[str] = ()) -> str:
+    """An aligned plain-text table; long cells are cut with an ellipsis to fit the terminal,
+    the widest first, except the last column with ``overflow_last`` (identifiers a reader copies)
+    and the columns named in ``keep`` (figures, which must never be cut)."""
     width = max_width or shutil.get_terminal_size((160, 24)).columns
     cells = [[str(c).replace("\n", " ") for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     budget = max(width - 2 * (len(headers) - 1), 20)
-    shrinkable = list(range(len(widths) - 1 if overflow_last else len(widths)))
-    if overflow_last:
-        budget -= widths[-1]
-    while sum(widths[i] for i in shrinkable) > budget and max(widths[i] for i in shrinkable) > 12:
+    fixed = {i for i, h in enumerate(headers) if h in keep} | ({len(widths) - 1} if overflow_last else set())
+    shrinkable = [i for i in range(len(widths)) if i not in fixed]
+    budget -= sum(widths[i] for i in fixed)
+    while shrinkable and sum(widths[i] for i in shrinkable) > budget and max(widths[i] for i in shrinkable) > 12:
         i = max(shrinkable, key=lambda k: widths[k])
         widths[i] -= 1
 
@@ -105,8 +106,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_w
 
     lines = ["  ".join(fit(h, w).ljust(w) for h, w in zip(headers, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    last = len(widths) - 1
-    lines += ["  ".join((c if overflow_last and i == last else fit(c, w)).ljust(w)
+    lines += ["  ".join((c if i in fixed else fit(c, w)).ljust(w)
                         for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in cells]
     return "\n".join(lines)
 

@@ -92,13 +92,13 @@ def render_contradictions(conflicts) -> str:
     if not conflicts:
         return ""
     lines = [f"conflicting claims: the source says {'these' if len(conflicts) > 1 else 'these two'} things that cannot both be true"]
-    def side(c) -> str:
+    def describe_side(c) -> str:
         what = re.sub(r"[0-9][0-9.]*", lambda m: _number(m.group()), c.summary)
         return f"{compact(c.iri)} ({what}{', ' + edtf_text(c.period) if c.period else ''})"
 
     for k in conflicts:
-        lines.append(f"  {side(k.first)}")
-        lines.append(f"    contradicts {side(k.second)}")
+        lines.append(f"  {describe_side(k.first)}")
+        lines.append(f"    contradicts {describe_side(k.second)}")
         for side in (k.first, k.second):
             lines += [_wrap(f"“{q}”", indent="      ") for q in side.quotes]
         reason = k.first.reason or k.second.reason
@@ -127,7 +127,7 @@ def render_claims(rows, *, fmt: str = "table", quotes: bool = False, conflicts=(
             c.method_id or "", c.rank, c.stance_id or "",
             ("! " if c.iri in contradicted else "") + compact(c.iri)] for c in group.claims]
         parts.append(f"{group.heading} — {group.property}")  # every table names its kind of quantity
-        parts.append(format_table(headers, data, overflow_last=True))
+        parts.append(format_table(headers, data, overflow_last=True, keep=("value", "unit", "period", "rank", "stance")))
         parts.append("")
     distinct = len({c.iri for c in rows})  # a claim with two claimants is two rows, one claim
     count = f"({distinct} claim{'s' if distinct != 1 else ''}"
