@@ -96,17 +96,26 @@ class ClaimRow:
         """The value or range in words: ``1053829``, ``2300000–17600000``, ``≥ 1600000``."""
         if self.value is not None and self.lower is None and self.upper is None:
             return self.value_label or self.value
-        if self.lower is not None and self.upper is not None:
-            text = f"{self.lower}–{self.upper}"
-        elif self.lower is not None:
-            text = f"≥ {self.lower}"
-        elif self.upper is not None:
-            text = f"≤ {self.upper}"
-        else:
-            text = ""
-        if self.value is not None:
-            text = f"{self.value} ({text})"
-        return text
+        return range_text(self.value, self.lower, self.upper)
+
+
+def range_text(value, lower, upper, *, number=str, at_least: str = "≥ ", at_most: str = "≤ ") -> str:
+    """A figure with its bounds in words: ``5 (4–6)``, ``≥ 1600000``; ``number`` writes each.
+
+    >>> range_text(None, 1200000, 1700000), range_text(7, None, 7), range_text(None, 10, None, at_least="at least ")
+    ('1200000–1700000', '7 (≤ 7)', 'at least 10')
+    """
+    if lower is not None and upper is not None:
+        text = f"{number(lower)}–{number(upper)}"
+    elif lower is not None:
+        text = f"{at_least}{number(lower)}"
+    elif upper is not None:
+        text = f"{at_most}{number(upper)}"
+    else:
+        text = ""
+    if value is not None:
+        text = f"{number(value)}" + (f" ({text})" if text else "")
+    return text
 
 
 def resolve_property(store: Store, prop: str) -> str:

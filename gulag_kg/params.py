@@ -26,7 +26,8 @@ from difflib import get_close_matches
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .prefixes import PREFIXES
+from .entities import compact as _compact
+from .prefixes import expand as _expand
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _HEADER = re.compile(r"^#\s*param:\s*(?P<name>[A-Za-z_]\w*)\s*\((?P<type>[^)]+)\)\s*(?P<rest>.*)$")
@@ -90,18 +91,6 @@ def parse_parameters(text: str) -> tuple[QueryParameter, ...]:
             rest = rest[: d.start()].strip()
         out.append(QueryParameter(m["name"], m["type"].strip(), rest.rstrip(",;").strip(), default, example))
     return tuple(out)
-
-
-def _expand(name: str) -> str:
-    prefix, sep, local = name.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        return PREFIXES[prefix] + local
-    return name
-
-
-def _compact(iri: str) -> str:
-    best = max((p for p, ns in PREFIXES.items() if iri.startswith(ns)), key=lambda p: len(PREFIXES[p]), default=None)
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
 
 
 def _norm(text: str) -> str:

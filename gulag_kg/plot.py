@@ -20,12 +20,12 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .claims import ClaimRow, list_claims
+from .claims import ClaimRow, list_claims, range_text
 from .edtf import edtf_bounds
 from .entities import compact
 from .errors import GulagKgError
 from .export import write_atomically
-from .prefixes import GK_NS, ID_NS
+from .prefixes import ID_NS
 from .render import edtf_text
 from .store import Store
 
@@ -199,17 +199,7 @@ def _people(v: float) -> str:
 
 
 def _figure_text(r: ChartRow) -> str:
-    if r.lower is not None and r.upper is not None:
-        text = f"{_people(r.lower)}–{_people(r.upper)}"
-    elif r.lower is not None:
-        text = f"at least {_people(r.lower)}"
-    elif r.upper is not None:
-        text = f"at most {_people(r.upper)}"
-    else:
-        text = ""
-    if r.value is not None:
-        text = f"{_people(r.value)}" + (f" ({text})" if text else "")
-    return text
+    return range_text(r.value, r.lower, r.upper, number=_people, at_least="at least ", at_most="at most ")
 
 
 def _nice(v: float) -> float:

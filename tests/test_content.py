@@ -350,7 +350,7 @@ claim:test-period a gk:Claim ; gk:period "1945/1947"^^edtf:EDTF ;
     assert not all(_written(y, row["q"]) for y in _years("1945/1947"))
 
 
-def _labels(kg, iri_var: str = "x") -> dict[str, set[str]]:
+def _labels(kg) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for r in select(kg, "SELECT ?x ?l WHERE { ?x rdfs:label|skos:altLabel ?l }"):
         out[r["x"]].add(r["l"])
