@@ -502,16 +502,12 @@ def serve(settings: Settings, host: str, port: int, max_rows: int) -> None:
         curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%7D'
         curl -H 'Accept: text/turtle' http://127.0.0.1:8000/id/agency/nkvd
     """
-    from .server import ServerSettings, make_server
+    from .web.serve import run
+    from .web.settings import WebSettings
 
-    server = make_server(settings.kg().store, host=host, port=port, settings=ServerSettings(max_rows=max_rows))
-    click.echo(f"serving {settings.kg().store.description} at http://{host}:{server.server_port}/sparql (Ctrl-C stops)", err=True)
-    try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
+    kg = settings.kg()
+    run(kg, host=host, port=port, settings=WebSettings(max_rows=max_rows),
+        announce=lambda url: click.echo(f"serving {kg.store.description} at {url}/sparql (Ctrl-C stops)", err=True))
 
 
 # --- links ----------------------------------------------------------------------------------

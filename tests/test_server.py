@@ -1,9 +1,11 @@
-"""`gulag-kg serve`: a read-only SPARQL 1.1 endpoint on 127.0.0.1, exercised over real HTTP."""
+"""`gulag-kg serve`: a read-only SPARQL 1.1 endpoint on 127.0.0.1, exercised over real HTTP
+(uvicorn running the web application in a thread)."""
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -11,18 +13,22 @@ import urllib.request
 import pytest
 
 import gulag_kg
-from gulag_kg.server import ServerSettings, make_server
+from gulag_kg.web import WebSettings
+from gulag_kg.web.serve import bound_port, make_server
 
 
 @pytest.fixture(scope="module")
 def base():
-    kg = gulag_kg.load()
-    server = make_server(kg.store, port=0, settings=ServerSettings(max_rows=5))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    server = make_server(gulag_kg.load(), port=0, settings=WebSettings(max_rows=5))
+    thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    server.server_close()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
+        time.sleep(0.02)
+    yield f"http://127.0.0.1:{bound_port(server)}"
+    server.should_exit = True
+    thread.join(timeout=10)
 
 
 def _get(url, accept="application/sparql-results+json"):
@@ -87,7 +93,7 @@ def test_bad_query_is_400_with_position(base):
 
 def test_entity_page_as_turtle_with_claims_and_quotes(base):
     status, headers, body = _get(f"{base}/id/agency/gulag", accept="text/turtle")
-    assert status == 200 and headers["Content-Type"] == "text/turtle"
+    assert status == 200 and headers["Content-Type"] == "text/turtle; charset=utf-8"  # no mojibake in browsers
     import pyoxigraph as ox
 
     triples = list(ox.parse(body, format=ox.RdfFormat.TURTLE))
