@@ -324,8 +324,11 @@ def describe(settings: Settings, thing: str, fmt: str) -> None:
     from .render import to_json
     from .text import render_description
 
+    from .claims import contradictions
+
     description = settings.kg().describe(thing)
-    click.echo(to_json(description) if fmt == "json" else render_description(description))
+    conflicts = contradictions(settings.kg().store, [c.iri for c in description.claims]) if fmt == "text" else ()
+    click.echo(to_json(description) if fmt == "json" else render_description(description, conflicts=conflicts))
 
 
 @cli.command()

@@ -18,7 +18,7 @@ def _wrap(text: str, indent: str = "    ") -> str:
                          break_long_words=False)
 
 
-def render_description(d: Description) -> str:
+def render_description(d: Description, *, conflicts=()) -> str:
     lines = [f"{d.entity.label}  <{d.entity.iri}>"]
     lines.append("  type: " + ", ".join(compact(t) for t in d.entity.types))
     for lang, label in d.labels:
@@ -46,6 +46,8 @@ def render_description(d: Description) -> str:
     if d.quotes:
         lines.append("  evidence:")
         lines += [_wrap(f"“{q}”") for q in d.quotes]
+    if conflicts:
+        lines += ["", render_contradictions(conflicts)]
     return "\n".join(lines)
 
 
@@ -93,7 +95,9 @@ def render_contradictions(conflicts) -> str:
         return ""
     lines = [f"conflicting claims: the source says {'these' if len(conflicts) > 1 else 'these two'} things that cannot both be true"]
     def describe_side(c) -> str:
-        what = re.sub(r"[0-9][0-9.]*", lambda m: _number(m.group()), c.summary)
+        what = c.summary
+        if re.fullmatch(r"[≥≤ 0-9.–]+", what):  # a figure or a range, not a label with a year in it
+            what = re.sub(r"[0-9][0-9.]*", lambda m: _number(m.group()), what)
         return f"{compact(c.iri)} ({what}{', ' + edtf_text(c.period) if c.period else ''})"
 
     for k in conflicts:

@@ -88,3 +88,12 @@ def test_the_timeline_gives_dates_in_words_and_notes_the_source_defect_instead_o
 def test_json_keeps_edtf(runner):
     result = runner.invoke(cli, ["claims", "gulag", "existence", "--format", "json"])
     assert '"period": "193X/195X"' in result.stdout
+
+
+def test_describe_shows_the_conflicts_of_the_entitys_claims_with_labels_as_written(runner):
+    result = runner.invoke(cli, ["describe", "camp:soviet-penal-system"])
+    assert result.exit_code == 0
+    text = result.stdout
+    assert "conflicting claims" in text and "still under the purview of the NKVD" in text
+    assert "NKVD (prison administration of the 1920s)" in text and "1,920s" not in text
+    assert "(≥ 1,600,000, 1939)" in runner.invoke(cli, ["claims", "gulag", "prisonerPopulation", "--format", "table"]).stdout
