@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,9 @@ from .render import edtf_text
 from .store import Store
 
 GULAG = ID_NS + "agency/gulag"
+#: matplotlib reads the SVG text setting from its global settings at save time: one chart at a
+#: time in a process (a web server's threads), the settings restored after each.
+_RENDERING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -168,7 +172,8 @@ def chart_claims(store: Store, quantity: str, subject: str = GULAG) -> tuple[tup
         if prop in related:
             reason = related[prop]
         elif linked:
-            reason = f"{c.property_label or prop} in {c.unit or 'no unit'}, not a number of people; {linked[0].split(' ', 1)[0]} {compact(linked[0].split(' ', 1)[1])}"
+            kind, other = linked[0].split(" ", 1)
+            reason = f"a {c.property_label or prop} (in {c.unit or 'no unit'}), not a number of people; it {kind} {compact(other)}"
         else:
             continue
         value = c.value_text + (f" {c.unit}" if c.unit else "")
@@ -252,7 +257,7 @@ def render_chart(store: Store, quantity: str, *, fmt: str = "svg") -> Chart:
 
     footer_lines = [w for f in footer for w in textwrap.wrap(f, 170)]
     height = 1.6 + 0.32 * len(lines) + 0.16 * len(footer_lines)
-    with matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 8,
+    with _RENDERING, matplotlib.rc_context({"svg.fonttype": "none", "font.family": "DejaVu Sans", "font.size": 8,
                                 "svg.hashsalt": "gulag-kg"}):
         fig = Figure(figsize=(13, height))
         top = 1 - 0.55 / height
