@@ -69,7 +69,7 @@ def test_claims_of_a_camp_show_both_releases_side_by_side(runner, tmp_path):
     claims = runner.invoke(cli, ["--data", str(out), "claims", "Sevvostlag", "prisonerPopulation", "--format", "csv"])
     assert claims.exit_code == 0, claims.output
     rows = list(csv.DictReader(io.StringIO(claims.stdout)))
-    by = {(r["stated in"], r["period"], r["value"]) for r in rows}
+    by = {(r["stated_in"], r["period"], r["value"]) for r in rows}
     g17 = "gulagmap 2017: the museum's master table of camps (an earlier release of the same source)"
     g18 = "gulagmap 2018: camps of the Gulag, as published by the GULAG History Museum's map"
     assert (g17, "1940", "190309") in by and (g18, "1940", "190309") in by
@@ -134,7 +134,7 @@ def test_full_import_and_an_accepted_pair_side_by_side(runner, tmp_path):
     result = runner.invoke(cli, ["import", "gulagmap", str(FULL / "gulagmap-2018"), "-o", str(out), "--anomalies",
                                  str(tmp_path / "a.tsv"), "--accept-pair", "camp:burepolom=camp:gulagmap-69"])
     assert result.exit_code == 0, result.output
-    assert "total: 3714 rows read, 3090 imported, 612 skipped, 12 rejected" in result.stderr
+    assert "total: 3714 records read, 3090 imported, 612 skipped, 12 rejected" in result.stderr
     assert "1 pairs accepted by review (owl:sameAs)" in result.stderr
     claims = runner.invoke(cli, ["--data", str(out), "claims", "Burepolom", "prisonerPopulation", "--format", "csv"])
     rows = list(csv.DictReader(io.StringIO(claims.stdout)))

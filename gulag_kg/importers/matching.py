@@ -158,10 +158,15 @@ def _names(g: rdflib.Graph, node: URIRef) -> tuple[_Name, ...]:
     return tuple(n for n in dict.fromkeys(names) if n.usable or n.numbers)
 
 
+_NEAR = URIRef(str(GK.location).replace("location", "near"))
+_LOCATED_NEAR = URIRef(str(GK.location).replace("location", "locatedNear"))
+
+
 def _places_of(g: rdflib.Graph, site: URIRef) -> list[URIRef]:
-    places = list(g.objects(site, GK.location))
+    """The places a site is at or near (gk:location, gk:near, and gk:locatedIn/gk:locatedNear claims)."""
+    places = list(g.objects(site, GK.location)) + list(g.objects(site, _NEAR))
     for claim in g.subjects(GK.subject, site):
-        if (claim, GK.property, GK.locatedIn) in g:
+        if (claim, GK.property, GK.locatedIn) in g or (claim, GK.property, _LOCATED_NEAR) in g:
             places.extend(v for v in g.objects(claim, GK.value) if isinstance(v, URIRef))
     return list(dict.fromkeys(places))
 

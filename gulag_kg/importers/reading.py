@@ -246,20 +246,10 @@ def _segments(lines: list[str], start_line: int, start_col: int) -> tuple[list[t
     depth, first, broken, closed = 0, -1, 0, -1
     for j in range(start_line, len(lines)):
         line = lines[j]
-        k = start_col + 1 if j == start_line else 0
-        in_string = escaped = False
-        while k < len(line):
+        outside, in_string = _outside_strings(line, start_col + 1 if j == start_line else 0)
+        for k in outside:
             ch = line[k]
-            if in_string:
-                if escaped:
-                    escaped = False
-                elif ch == "\\":
-                    escaped = True
-                elif ch == '"':
-                    in_string = False
-            elif ch == '"':
-                in_string = True
-            elif ch in "{[":
+            if ch in "{[":
                 if depth == 0:
                     if ch == "[":
                         problems.append((j, "an array where an object was expected"))
@@ -281,7 +271,6 @@ def _segments(lines: list[str], start_line: int, start_col: int) -> tuple[list[t
             elif depth == 0 and ch not in " \t,":
                 problems.append((j, f"unexpected text between records: {line[k:k + 20]!r}"))
                 break
-            k += 1
         if in_string:
             broken += 1
             if depth == 0:
@@ -383,9 +372,12 @@ def _object_problem(lines, bad, first: int, last: int, broken: int) -> tuple[str
     return None, first
 
 
-def _unterminated(line: str) -> bool:
-    in_string = escaped = False
-    for ch in line:
+def _outside_strings(line: str, start: int = 0) -> tuple[list[int], bool]:
+    """The positions of ``line`` (from ``start``) outside JSON strings, quotes excluded, and
+    whether the line ends inside a string."""
+    positions, in_string, escaped = [], False, False
+    for k in range(start, len(line)):
+        ch = line[k]
         if in_string:
             if escaped:
                 escaped = False
@@ -395,7 +387,13 @@ def _unterminated(line: str) -> bool:
                 in_string = False
         elif ch == '"':
             in_string = True
-    return in_string
+        else:
+            positions.append(k)
+    return positions, in_string
+
+
+def _unterminated(line: str) -> bool:
+    return _outside_strings(line)[1]
 
 
 _KEY = re.compile(r'\s*"((?:[^"\\]|\\.)*)"\s*:')

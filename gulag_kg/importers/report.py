@@ -58,6 +58,6 @@ def summary_lines(releases, *, anomalies_listed: bool = True) -> list[str]:
     skipped = sum(r.rows_skipped for r in releases.results)
     rejected = sum(r.rows_rejected for r in releases.results)
     accepted = sum(m.accepted for m in releases.matches)
-    lines.append(f"total: {read} rows read, {imported} imported, {skipped} skipped, {rejected} rejected; "
+    lines.append(f"total: {read} records read, {imported} imported, {skipped} skipped, {rejected} rejected; "
                  f"{accepted} camps matched with the article's (owl:sameAs), {len(releases.matches) - accepted} candidates to review")
     return lines
