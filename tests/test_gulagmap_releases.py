@@ -297,3 +297,28 @@ def test_a_damaged_copy_of_the_2017_release(tmp_path):
     flagged = {(a.kind, str(a.subject).rsplit("/", 1)[-1]) for a in result.anomalies}
     assert ("coordinates-swapped", "gulagmap-2017-location-12-1") in flagged
     assert ("count-outlier", "prisoner-population-gulagmap-2017-7-1940-r224") in flagged
+
+
+# ---- the benchmark ------------------------------------------------------------------------------
+
+
+def test_the_import_benchmark_runs_end_to_end(tmp_path):
+    """A smoke run of bench/import.py on the excerpts: well-formed records (timings belong in
+    bench/RESULTS.md, not in a test)."""
+    import json
+    import subprocess
+    import sys
+
+    out = tmp_path / "bench.json"
+    subprocess.run([sys.executable, str(paths.project_root() / "bench" / "import.py"), "--repeat", "1",
+                    "--data-2017", str(DATA / "gulagmap-2017" / "excerpt"), "--data-2018", str(DATA / "gulagmap" / "excerpt"),
+                    "--json", str(out)], check=True, capture_output=True, timeout=600)
+    result = json.loads(out.read_text(encoding="utf-8"))
+    assert [c["case"] for c in result["cases"]] == ["2017", "2018", "both"]
+    for case in result["cases"]:
+        assert case["quads"] > 1000 and case["median_s"] > 0 and case["peak_rss_mb"] > 0 and case["ratio"] > 0
+        assert any(line.startswith("total: ") for line in case["summary"])
+    both = next(c for c in result["cases"] if c["case"] == "both")
+    assert both["quads"] > max(c["quads"] for c in result["cases"] if c["case"] != "both")
+    assert set(result["stages_both_s"]) == {"read and check", "build graphs (with anomaly checks)",
+                                            "match and locate in the article's places", "compare releases", "write TriG"}

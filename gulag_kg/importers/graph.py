@@ -13,9 +13,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from urllib.parse import quote
 
 import rdflib
-from rdflib import BNode, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS, XSD
 
 from ..namespaces import EDTF, GK, GRAPH, ID, OA, PROV, SCHEMA, VOCAB
@@ -72,8 +73,15 @@ class Writer:
 
     # ---- evidence ------------------------------------------------------------------------
 
-    def _fragment(self, subject: URIRef, source: URIRef, standard: URIRef, value: str) -> BNode:
-        g, evidence, selector = self.graph, BNode(), BNode()
+    def _fragment(self, subject: URIRef, source: URIRef, standard: URIRef, value: str, key: str | None = None) -> URIRef:
+        """``subject gk:evidence <e>``, where ``<e>`` is the oa:SpecificResource of one place of a
+        source file: an IRI made from the file and the selector (``evidence/gulagmap-2018-
+        statistics-csv/row-54``, ``evidence/gulagmap-2017-camps-json/12/people_1940``), so that
+        every node resting on the same record shares it, and no blank node is needed."""
+        g = self.graph
+        local = str(source).removeprefix(str(ID["source/"]))
+        evidence = ID[f"evidence/{local}/" + quote((key or value).lstrip("/").replace("=", "-").replace(",", "-"), safe="/_-.")]
+        selector = URIRef(f"{evidence}#selector")
         g.add((subject, GK.evidence, evidence))
         g.add((evidence, RDF.type, OA.SpecificResource))
         g.add((evidence, OA.hasSource, source))
@@ -99,8 +107,8 @@ class Writer:
         not a stored project text)."""
         for name in names:
             line, quote = self.source.readme_quotes[name]
-            selector = self._fragment(subject, self.source.readme, RFC5147, f"line={line - 1},{line}")
-            refined = BNode()
+            selector = self._fragment(subject, self.source.readme, RFC5147, f"line={line - 1},{line}", key=name)
+            refined = URIRef(str(selector).replace("#selector", "#quote"))
             self.graph.add((selector, OA.refinedBy, refined))
             self.graph.add((refined, RDF.type, OA.TextQuoteSelector))
             self.graph.add((refined, OA.exact, Literal(quote)))
