@@ -202,8 +202,8 @@ def position_anomalies(positions: Iterable[Position], *, region_names: Mapping[H
             if outside or misplaced:
                 why = ("as given the place lies outside the territory of the camps" if outside
                        else f"as given the place lies {here:,.0f} km from its {'region' if limit == REGION_KM else 'camp'}")
-                found = _anomaly("coordinates-swapped", p, f"Latitude {p.lat} and longitude {p.lon} look swapped: {why}, "
-                                 "swapped it would not.")
+                found = _anomaly("coordinates-swapped", p, f"Latitude {p.lat} and longitude {p.lon} of a place of camp {p.site} "
+                                 f"look swapped: {why}, swapped it would not.")
                 if outside or limit == REGION_KM:
                     out.append(found)
                     continue
@@ -212,13 +212,13 @@ def position_anomalies(positions: Iterable[Position], *, region_names: Mapping[H
             far = _near_region(point, region)
             if far > REGION_KM:
                 name = region_names.get(p.region, p.region)
-                out.append(_anomaly("location-far-from-region", p, f"The place is {far:,.0f} km from the second-nearest place of "
-                                    f"another camp of its region ({name}); more than {REGION_KM:,} km."))
+                out.append(_anomaly("location-far-from-region", p, f"The place of camp {p.site} is {far:,.0f} km from the "
+                                    f"second-nearest place of another camp of its region ({name}); more than {REGION_KM:,} km."))
         if siblings:
             nearest = min(distance_km(point, q) for q in siblings)
             if nearest > SITE_KM:
-                out.append(_anomaly("location-far-from-camp", p, f"The place is {nearest:,.0f} km from the nearest other place "
-                                    f"of its camp; more than {SITE_KM:,} km."))
+                out.append(_anomaly("location-far-from-camp", p, f"The place of camp {p.site} is {nearest:,.0f} km from the "
+                                    f"nearest other place of the camp; more than {SITE_KM:,} km."))
     # Judged by the camp's other places alone, a swap is certain only if one place of the camp looks swapped
     # (with two places far apart, each looks swapped against the other: both stay "far from the camp").
     out.extend(found[0] for found in swapped_by_siblings.values() if len(found) == 1)

@@ -781,7 +781,8 @@ def _anomalies(parsed: Parsed) -> list[Anomaly]:
             maxima.setdefault(c.entity, (c.maximum.value, c.record, "max_people"))
     found += checks.figures_above_maximum([f for f in figures if f.record is maxima.get(f.site, (0, None))[1]], maxima)
     found += checks.figures_outside_life(figures, parsed.life())
-    positions = [checks.Position(c.entity, place_iri(c, loc.slot), loc.lat, loc.lon, c.record, None, loc.fields[1:3])
+    positions = [checks.Position(c.entity, place_iri(c, loc.slot), loc.lat, loc.lon, c.record, None,
+                                 LOCATION_FIELDS[loc.slot - 1][1:3])
                  for c in parsed.camps.values() for loc in c.locations if loc.lat is not None]
     return found + checks.position_anomalies(positions)
 
