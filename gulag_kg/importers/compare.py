@@ -157,7 +157,7 @@ def _interpretation(g, site: SiteComparison, pairs, earlier_writer: Writer, late
     reason = (f"{len(site.shifted)} of the camp's counts in the {names[0]} release appear one year later in the {names[1]} "
               f"release ({shown}), {len(site.same)} at the same year"
               + (f", {len(site.differ)} differ" if site.differ else "") +
-              f". The two releases may date their counts differently; neither figure is changed.")
+              ". The two releases may date their counts differently; neither figure is changed.")
     g.add((iri, RDF.type, GK.Claim))
     g.add((iri, GK.subject, subject))
     g.add((iri, GK.property, GKC.countDatingOffset))

@@ -16,24 +16,25 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
 import rdflib
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDFS, SKOS, XSD
+from rdflib.namespace import SKOS, XSD
 
-from ..namespaces import GEO, GK, ID, VOCAB, bind_prefixes
+from ..namespaces import GEO, GK, ID, VOCAB
 from . import anomalies as checks
-from .core import Anomaly, ImportResult, Ledger, Record, Reject, Rejection, new_graph
+from .core import Anomaly, ImportResult, Ledger, Record, Reject, new_graph
 from .graph import Source, Writer
 from .gulagmap import (
     MUSEUM, UNSET_TYPE, UNSET_TYPE_NOTE, add_dataset, add_directory_work, add_museum, camp_iri, check_directory,
     english_title,
 )  # fmt: skip
-from .names import clean, is_cyrillic, skeleton, split_names
-from .reading import JsonField, check_value, read_json_array
+from .matching import NameIndex
+from .names import clean, is_cyrillic, split_names
+from .reading import JsonField, RecordValues, check_value, read_json_array
 from .terms import EVENT_TYPE, GKC
 
 __all__ = ["ENTITY_OF", "GRAPH_IRI", "README_QUOTES", "SOURCE", "build", "read", "recognises"]
@@ -255,32 +256,6 @@ class Camp:
 _DIRECTORY_PAGE = re.compile(r"https?://(?:www\.)?memo\.ru/history/nkvd/gulag/(r[0-9]+)/(r[0-9]+-[0-9]+)\.htm", re.IGNORECASE)
 
 
-class _Values:
-    """The account of one record's values, through the ledger."""
-
-    def __init__(self, ledger: Ledger, record: Record) -> None:
-        self.ledger, self.record = ledger, record
-
-    def get(self, name: str):
-        """The value if it fits its field, else None with the value rejected (reported by line)."""
-        problem = check_value(self.record, _SPEC[name])
-        if problem is not None:
-            self.reject(_group_of(name), name, problem)
-            return None
-        return self.record.values[name]
-
-    def reject(self, group: str, name: str, reason: str) -> None:
-        self.ledger.value(group, "rejected", rejection=Rejection(self.record.file, self.record.line_of(name), reason))
-
-    def take(self, group: str) -> None:
-        self.ledger.value(group, "imported")
-
-    def skip(self, group: str, name: str | None = None, note: str | None = None) -> None:
-        self.ledger.value(group, "skipped")
-        if note:
-            self.ledger.notice(self.record.file, self.record.line_of(name), note)
-
-
 def _group_of(name: str) -> str:
     if name.startswith("people_"):
         return COUNTS
@@ -300,7 +275,7 @@ def _group_of(name: str) -> str:
 
 
 def _parse_record(record: Record, ledger: Ledger) -> Camp:
-    v = _Values(ledger, record)
+    v = RecordValues(ledger, record, _SPEC, _group_of)
     key = record.values["id"]
     if check_value(record, _SPEC["id"]) is not None or key <= 0:
         raise Reject(f"id {key!r} is not a whole number", field="id")
@@ -334,7 +309,7 @@ def _parse_record(record: Record, ledger: Ledger) -> Camp:
     )  # fmt: skip
 
 
-def _page(v: _Values) -> str | None:
+def _page(v: RecordValues) -> str | None:
     link = v.get("links")
     if not link:
         return None
@@ -347,7 +322,7 @@ def _page(v: _Values) -> str | None:
     return None
 
 
-def _life(v: _Values) -> tuple[tuple[int | None, int | None, int], ...]:
+def _life(v: RecordValues) -> tuple[tuple[int | None, int | None, int], ...]:
     spans = []
     for slot, (opened_field, closed_field) in enumerate(LIFE_FIELDS, start=1):
         years = []
@@ -367,7 +342,7 @@ def _life(v: _Values) -> tuple[tuple[int | None, int | None, int], ...]:
     return tuple(spans)
 
 
-def _coordinate(v: _Values, name: str, limit: int) -> float | None:
+def _coordinate(v: RecordValues, name: str, limit: int) -> float | None:
     raw = v.get(name)
     if raw is None or raw == "":
         return None
@@ -380,7 +355,7 @@ def _coordinate(v: _Values, name: str, limit: int) -> float | None:
     return float(raw)
 
 
-def _locations(v: _Values) -> tuple[Location, ...]:
+def _locations(v: RecordValues) -> tuple[Location, ...]:
     out = []
     for slot, (text_field, lat_field, lon_field, year_field) in enumerate(LOCATION_FIELDS, start=1):
         text = clean(v.get(text_field) or "")
@@ -409,7 +384,7 @@ def _locations(v: _Values) -> tuple[Location, ...]:
     return tuple(out)
 
 
-def _changes(v: _Values) -> tuple[Change, ...]:
+def _changes(v: RecordValues) -> tuple[Change, ...]:
     out = []
     for slot, (date_field, target_field, name_field) in enumerate(MERGER_FIELDS, start=1):
         target = clean(v.get(target_field) or "")
@@ -441,7 +416,7 @@ def _changes(v: _Values) -> tuple[Change, ...]:
     return tuple(out)
 
 
-def _maximum(v: _Values) -> Count | None:
+def _maximum(v: RecordValues) -> Count | None:
     raw = v.get("max_people")
     if raw is None:
         return None
@@ -455,7 +430,7 @@ def _maximum(v: _Values) -> Count | None:
     return count
 
 
-def _max_year(v: _Values) -> int | None:
+def _max_year(v: RecordValues) -> int | None:
     raw = v.record.values.get("date_if_max_people")
     if raw in ("", None) or check_value(v.record, _SPEC["date_if_max_people"]) is not None:
         return None
@@ -466,7 +441,7 @@ def _max_year(v: _Values) -> int | None:
         return None
 
 
-def _counts(v: _Values) -> dict[int, Count]:
+def _counts(v: RecordValues) -> dict[int, Count]:
     out = {}
     for year in YEARS_COUNTED:
         name = f"people_{year}"
@@ -488,7 +463,7 @@ def _counts(v: _Values) -> dict[int, Count]:
     return out
 
 
-def _work(v: _Values) -> dict[str, str]:
+def _work(v: RecordValues) -> dict[str, str]:
     out = {}
     for name in WORK_FIELDS:
         text = clean(v.get(name) or "")
@@ -496,59 +471,6 @@ def _work(v: _Values) -> dict[str, str]:
             v.take(WORK)
             out[name] = text
     return out
-
-
-#################################################################
-# Names of other camps (mergers, separations)
-#################################################################
-
-
-@dataclass(frozen=True)
-class Reference:
-    """What a merger or separation names: the camp, if the name singles one out."""
-
-    camp: int | None
-    candidates: tuple[int, ...]
-    why: str
-
-
-class NameIndex:
-    """Camps by the skeleton of each of their names (titles and other names, both scripts)."""
-
-    def __init__(self) -> None:
-        self._by_key: dict[str, set[int]] = defaultdict(set)
-        self._life: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
-
-    def add(self, camp: int, names, spans=()) -> None:
-        for name in names:
-            key = skeleton(name)
-            if len(key.replace(" ", "")) >= 4:
-                self._by_key[key].add(camp)
-        self._life[camp].extend(spans)
-
-    def resolve(self, text: str, *, year: int | None, own: int) -> Reference:
-        ref = self._resolve(text, year=year, own=own)
-        parts = [p for p in split_names(text) if p != text]
-        if ref.camp is None and not ref.candidates and len(parts) > 1:
-            # "Ухто-Печорский ИТЛ ОГПУ, Ухтинско-Печорский ИТЛ": several names of one camp
-            refs = [self._resolve(p, year=year, own=own) for p in parts]
-            camps = {r.camp for r in refs if r.camp is not None}
-            if len(camps) == 1 and not any(r.candidates and r.camp is None for r in refs):
-                return Reference(camps.pop(), (), "one of the names it gives singles it out")
-        return ref
-
-    def _resolve(self, text: str, *, year: int | None, own: int) -> Reference:
-        found = sorted(self._by_key.get(skeleton(text), set()) - {own})
-        if not found:
-            mine = own in self._by_key.get(skeleton(text), set())
-            return Reference(None, (), "it names this camp itself" if mine else "no camp of the data has this name")
-        if len(found) == 1:
-            return Reference(found[0], tuple(found), "")
-        alive = [c for c in found if year is not None and any(
-            (a is None or a - 1 <= year) and (b is None or year <= b + 1) for a, b in self._life.get(c, []))]
-        if len(alive) == 1:
-            return Reference(alive[0], tuple(found), f"of the camps of this name only it existed in {year}")
-        return Reference(None, tuple(found), "several camps have this name")
 
 
 #################################################################

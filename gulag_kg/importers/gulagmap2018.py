@@ -19,11 +19,10 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS, XSD
 
-from ..namespaces import EDTF, GEO, GK, ID, VOCAB, bind_prefixes
+from ..namespaces import GEO, GK, ID, VOCAB
 from . import anomalies as checks
 from .core import ImportDataError, ImportResult, Ledger, Record, Reject, new_graph
 from .graph import Source, Writer

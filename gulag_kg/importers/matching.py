@@ -39,9 +39,9 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from ..namespaces import GK, ID, VOCAB
-from .names import exact_key, numbers, skeleton, stems
+from .names import exact_key, numbers, skeleton, split_names, stems
 
-__all__ = ["CampMatch", "PlaceLink", "format_match_report", "link_article_places", "match_article_camps"]
+__all__ = ["CampMatch", "NameIndex", "PlaceLink", "Reference", "format_match_report", "link_article_places", "match_article_camps"]
 
 _DETENTION_CLASSES = (
     GK.DetentionSite, GK.CampAdministration, GK.Camp, GK.CampPoint, GK.Colony,
@@ -446,6 +446,61 @@ def format_match_report(matches: Iterable[CampMatch]) -> str:
                  "accepted" if m.accepted else "review")  # fmt: skip
         lines.append("\t".join(_cell(c) for c in cells))
     return "\n".join(lines) + "\n"
+
+
+#################################################################
+# Names of other camps within the imported data (mergers, separations)
+#################################################################
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What a merger or separation names: the camp, if the name singles one out."""
+
+    camp: int | None
+    candidates: tuple[int, ...]
+    why: str
+
+
+class NameIndex:
+    """Camps by the skeleton of each of their names (titles and other names, both scripts), to
+    resolve the name a record gives of another camp: to the one camp it singles out (by name, else
+    by which of the camps of that name existed in the year), or to none, saying why."""
+
+    def __init__(self) -> None:
+        self._by_key: dict[str, set[int]] = defaultdict(set)
+        self._life: dict[int, list[tuple[int | None, int | None]]] = defaultdict(list)
+
+    def add(self, camp: int, names, spans=()) -> None:
+        for name in names:
+            key = skeleton(name)
+            if len(key.replace(" ", "")) >= 4:
+                self._by_key[key].add(camp)
+        self._life[camp].extend(spans)
+
+    def resolve(self, text: str, *, year: int | None, own: int) -> Reference:
+        ref = self._resolve(text, year=year, own=own)
+        parts = [p for p in split_names(text) if p != text]
+        if ref.camp is None and not ref.candidates and len(parts) > 1:
+            # "Ухто-Печорский ИТЛ ОГПУ, Ухтинско-Печорский ИТЛ": several names of one camp
+            refs = [self._resolve(p, year=year, own=own) for p in parts]
+            camps = {r.camp for r in refs if r.camp is not None}
+            if len(camps) == 1 and not any(r.candidates and r.camp is None for r in refs):
+                return Reference(camps.pop(), (), "one of the names it gives singles it out")
+        return ref
+
+    def _resolve(self, text: str, *, year: int | None, own: int) -> Reference:
+        found = sorted(self._by_key.get(skeleton(text), set()) - {own})
+        if not found:
+            mine = own in self._by_key.get(skeleton(text), set())
+            return Reference(None, (), "it names this camp itself" if mine else "no camp of the data has this name")
+        if len(found) == 1:
+            return Reference(found[0], tuple(found), "")
+        alive = [c for c in found if year is not None and any(
+            (a is None or a - 1 <= year) and (b is None or year <= b + 1) for a, b in self._life.get(c, []))]
+        if len(alive) == 1:
+            return Reference(alive[0], tuple(found), f"of the camps of this name only it existed in {year}")
+        return Reference(None, tuple(found), "several camps have this name")
 
 
 #################################################################

@@ -439,3 +439,31 @@ def read_json_object(path: Path) -> Mapping:
     if not isinstance(data, dict):
         raise ImportDataError(str(path), "is not a JSON object")
     return data
+
+
+class RecordValues:
+    """The values of one record, each checked against its field and counted in the ledger by kind
+    (``group_of(field)``): read, then imported, skipped or rejected (by the line of its field)."""
+
+    def __init__(self, ledger, record: Record, fields: Mapping[str, JsonField], group_of) -> None:
+        self.ledger, self.record, self.fields, self.group_of = ledger, record, fields, group_of
+
+    def get(self, name: str):
+        """The value if it fits its field, else None with the value rejected."""
+        problem = check_value(self.record, self.fields[name])
+        if problem is not None:
+            self.reject(self.group_of(name), name, problem)
+            return None
+        return self.record.values[name]
+
+    def reject(self, group: str, name: str, reason: str) -> None:
+        self.ledger.value(group, "rejected", rejection=Rejection(self.record.file, self.record.line_of(name), reason))
+
+    def take(self, group: str) -> None:
+        self.ledger.value(group, "imported")
+
+    def skip(self, group: str, name: str | None = None, note: str | None = None) -> None:
+        """Count a value that holds no data; ``note`` says why, as a notice at its line."""
+        self.ledger.value(group, "skipped")
+        if note:
+            self.ledger.notice(self.record.file, self.record.line_of(name), note)
