@@ -57,3 +57,19 @@ def static_files(directory):
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+def gulagmap_excerpt(directory) -> "Path":
+    """The test excerpt of the museum's camp map (tests/data/gulagmap/excerpt), imported as
+    ``gulag-kg import gulagmap`` does, into ``directory``/gulagmap.trig: camps with coordinates."""
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from gulag_kg.cli import cli
+
+    output = Path(directory) / "gulagmap.trig"
+    excerpt = Path(__file__).resolve().parent / "data" / "gulagmap" / "excerpt"
+    result = CliRunner().invoke(cli, ["import", "gulagmap", str(excerpt), "-o", str(output)])
+    assert result.exit_code == 0, result.output
+    return output

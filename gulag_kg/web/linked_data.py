@@ -91,7 +91,9 @@ def serialize(quads: list[ox.Quad], ext: str) -> bytes:
 # --- what describes each kind of IRI -----------------------------------------------------------
 
 # The resource, the claims about it, and the blank nodes they hold (evidence, selectors and
-# their refinements), up to three blank nodes deep, each statement with its named graph.
+# their refinements), up to three blank nodes deep, each statement with its named graph. Each
+# branch binds ?s before it reads the statements of ?s, so the engine looks them up by subject
+# (never a scan of the store).
 def _resource_query(node: ox.NamedNode) -> str:
     roots = (f"VALUES ?r {{ {node} }}", f"?r gk:subject {node} . ?r a gk:Claim .")
     chains = (
@@ -100,14 +102,13 @@ def _resource_query(node: ox.NamedNode) -> str:
         "?r ?p1 ?b1 . ?b1 ?p2 ?s FILTER(isBlank(?b1) && isBlank(?s))",
         "?r ?p1 ?b1 . ?b1 ?p2 ?b2 . ?b2 ?p3 ?s FILTER(isBlank(?b1) && isBlank(?b2) && isBlank(?s))",
     )
-    branches = "\n      UNION ".join(f"{{ {root} {chain} }}" for root in roots for chain in chains)
-    return f"SELECT ?s ?p ?o ?g WHERE {{\n  {{ SELECT DISTINCT ?s WHERE {{\n      {branches}\n  }} }}\n  GRAPH ?g {{ ?s ?p ?o }}\n}}"
+    branches = "\n  UNION ".join(f"{{ {root} {chain} GRAPH ?g {{ ?s ?p ?o }} }}" for root in roots for chain in chains)
+    return f"SELECT ?s ?p ?o ?g WHERE {{\n  {branches}\n}}"
 
 
 _SCHEME = """
 SELECT ?s ?p ?o ?g WHERE {
-  { BIND(%(x)s AS ?s) } UNION { ?s skos:inScheme %(x)s }
-  GRAPH ?g { ?s ?p ?o }
+  { VALUES ?s { %(x)s } GRAPH ?g { ?s ?p ?o } } UNION { ?s skos:inScheme %(x)s . GRAPH ?g { ?s ?p ?o } }
 }
 """
 
@@ -128,7 +129,8 @@ SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g = %(x)s) }
 
 
 def _quads(store: Store, query: str) -> list[ox.Quad]:
-    return [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in store.query(query)]
+    """The statements a query selects, once each (a blank node reached twice is listed once)."""
+    return list(dict.fromkeys(ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in store.query(query)))
 
 
 def describe(store: Store, iri: str) -> list[ox.Quad]:
