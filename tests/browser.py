@@ -1,8 +1,10 @@
 """Headless Chromium for tests: Debian's ``/usr/bin/chromium`` driven by Playwright (never a
 browser Playwright downloads). Installed by ``make sysdeps`` (``.ci/system-packages.txt``).
 
-``browser_page(screenshots)`` yields a Playwright page in a fresh profile; ``shot(page, name)``
-saves a screenshot under the test run's output directory (``out/screenshots`` by default, or
+``chromium()`` yields a Playwright browser (a fresh temporary profile, which Playwright passes
+as ``--user-data-dir``); ``new_page(browser)`` opens a page in a context of its own (viewport,
+JavaScript on or off); ``browser_page()`` does both for a single page. ``shot(page, name)`` saves
+a screenshot under the test run's output directory (``out/screenshots`` by default, or
 ``$GULAG_KG_SCREENSHOTS``) so that a person can look at what the tests saw.
 """
 
@@ -10,7 +12,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
@@ -23,21 +24,32 @@ SCREENSHOTS = Path(os.environ.get("GULAG_KG_SCREENSHOTS", Path(__file__).resolve
 
 
 @contextlib.contextmanager
-def browser_page(*, width: int = 1280, height: int = 900):
-    """A page of a headless Chromium with a fresh profile (closed afterwards)."""
+def chromium():
+    """A headless Chromium, closed afterwards."""
     if not Path(CHROMIUM).exists():
         raise RuntimeError(f"{CHROMIUM} is missing: run 'make sysdeps' (Debian package chromium)")
     from playwright.sync_api import sync_playwright
 
-    with tempfile.TemporaryDirectory(prefix="gulag-kg-chromium-") as profile, sync_playwright() as p:
-        context = p.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, headless=True, args=FLAGS,
-            viewport={"width": width, "height": height}, locale="en-GB")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
         try:
-            page = context.pages[0] if context.pages else context.new_page()
-            yield page
+            yield browser
         finally:
-            context.close()
+            browser.close()
+
+
+def new_page(browser, *, width: int = 1280, height: int = 900, javascript: bool = True):
+    """A page in a new context (its own cookies, viewport and JavaScript switch)."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="en-GB",
+                                  java_script_enabled=javascript)
+    return context.new_page()
+
+
+@contextlib.contextmanager
+def browser_page(**options):
+    """One page of a headless Chromium (see :func:`new_page` for the options)."""
+    with chromium() as browser:
+        yield new_page(browser, **options)
 
 
 def shot(page, name: str, *, full_page: bool = False) -> Path:

@@ -166,17 +166,19 @@ class SearchIndex:
                     hits.append(Hit(e.iri, label, lang, e.label if e.label != label else "", e.lang, e.type, ()))
         return hits[:n]
 
-    def as_json(self) -> dict:
+    def as_json(self, type_labels: dict[str, str] | None = None) -> dict:
         """The index for the published site's search script: one row per label, with the
-        document path of its resource's page."""
+        document path of its resource's page and the label of its type."""
+        type_labels = type_labels or {}
         rows = []
         for e in self.entries:
             path = document_path(e.iri)
             if path is None:
                 continue
             label, lang = self.label(e.iri)
-            rows.append([e.norm, e.label, e.lang, 1 if e.name else 0, path, label, lang, e.type.rsplit("#", 1)[-1].rsplit("/", 1)[-1]])
-        return {"columns": ["norm", "label", "lang", "name", "path", "shown", "shownLang", "type"], "rows": rows}
+            kind = type_labels.get(e.type) or e.type.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+            rows.append([e.norm, e.label, e.lang, 1 if e.name else 0, path, label, lang, kind, e.type.endswith("#Claim")])
+        return {"columns": ["norm", "label", "lang", "name", "path", "shown", "shownLang", "type", "isClaim"], "rows": rows}
 
 
 def _name_rank(e: Entry) -> tuple:

@@ -268,10 +268,19 @@ class Site:
         if q and not self.published:
             result = self.search_index.search(q, limit=200)
         return self._html("search.html", "search.html", cacheable=not q, title=f"Search: {q}" if q else "Search",
-                          query=q, result=result)
+                          query=q, result=result, kinds=self._type_labels())
+
+    def _type_labels(self) -> dict[str, str]:
+        """The label of every type the search index names things by (``agency``, ``legal act``)."""
+        def make():
+            labeller = Labeller(self.store)
+            types = {e.type for e in self.search_index.entries if e.type}
+            labeller.fetch(types)
+            return {t: labeller.term(t).text for t in types}
+        return self._once("type-labels", make)
 
     def _search_index(self) -> Document:
-        data = json.dumps(self.search_index.as_json(), ensure_ascii=False, separators=(",", ":"))
+        data = json.dumps(self.search_index.as_json(self._type_labels()), ensure_ascii=False, separators=(",", ":"))
         return Document(data.encode("utf-8"), JSON)
 
     def _map(self) -> Document:
@@ -298,7 +307,7 @@ class Site:
         viewbox = f"0 0 {frame.width:g} {frame.height:g}"
         if crop and shown:
             xs, ys = [p.x for p in shown], [p.y for p in shown]
-            half = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.6, 160) / 2 + 40
+            half = max(max(xs) - min(xs), (max(ys) - min(ys)) * 1.6, 300) / 2 + 40
             cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
             w, h = 2 * half, 2 * half / 1.6
             x0 = min(max(cx - half, 0), max(frame.width - w, 0))

@@ -32,7 +32,7 @@
         return labelWords.some(function (w) { return w.indexOf(q) === 0; });
       });
       if (!ok) return;
-      var score = [row[0] === norm ? 0 : row[0].indexOf(norm) === 0 ? 1 : 2, row[7] === "Claim" ? 1 : 0,
+      var score = [row[0] === norm ? 0 : row[0].indexOf(norm) === 0 ? 1 : 2, row[8] ? 1 : 0,
                    row[3] ? 0 : 1, row[1].length];
       var path = row[4], previous = best[path];
       if (!previous || compare(score, previous.score) < 0) best[path] = {score: score, row: row};
