@@ -13,6 +13,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 
 from .servers import free_port
 
@@ -59,11 +60,9 @@ def static_files(directory):
         process.wait(timeout=10)
 
 
-def gulagmap_excerpt(directory) -> "Path":
+def gulagmap_excerpt(directory) -> Path:
     """The test excerpt of the museum's camp map (tests/data/gulagmap/excerpt), imported as
     ``gulag-kg import gulagmap`` does, into ``directory``/gulagmap.trig: camps with coordinates."""
-    from pathlib import Path
-
     from click.testing import CliRunner
 
     from gulag_kg.cli import cli

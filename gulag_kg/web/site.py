@@ -220,9 +220,8 @@ class Site:
     def _site_info(self) -> dict:
         return {"sparql": self.sparql_url, "published": self.published, "version": __version__}
 
-    def _rows(self, sparql: str, **substitutions) -> list:
-        subs = {ox.Variable(k): (ox.NamedNode(v) if isinstance(v, str) else v) for k, v in substitutions.items()}
-        return list(self.store.query(sparql, substitutions=subs or None))
+    def _rows(self, sparql: str) -> list:
+        return list(self.store.query(sparql))
 
     def _graph_exists(self, iri: str) -> bool:
         return iri.startswith(GRAPH_NS) and any(g.value == iri for g in self._named_graphs())
@@ -523,10 +522,10 @@ class Site:
             locator = self._map_view("locator", pts, self.frame(), radius=4.0, crop=True)
         siblings = 0
         if view.claim is not None and view.claim.subject is not None:
-            siblings = sum(1 for _ in self.store.query(
-                "SELECT ?c ?s ?p WHERE { ?c gk:subject ?s ; gk:property ?p }",
-                substitutions={ox.Variable("s"): ox.NamedNode(view.claim.subject.value),
-                               ox.Variable("p"): ox.NamedNode(view.claim.property.value)}))
+            # IRIs written into the query (as Oxigraph serialises them), not bound as
+            # substitutions: Oxigraph evaluates a pattern before it applies those.
+            subject, prop = ox.NamedNode(view.claim.subject.value), ox.NamedNode(view.claim.property.value)
+            siblings = sum(1 for _ in self.store.query(f"SELECT ?c WHERE {{ ?c gk:subject {subject} ; gk:property {prop} }}"))
         return self._html("resource.html", path, title=view.term.text, v=view, charts=charts, text=text,
                           locator=locator, siblings=siblings if siblings > 1 else 0, open_quotes=OPEN_QUOTES)
 
@@ -545,7 +544,7 @@ class Site:
         labeller = Labeller(self.store)
         labeller.fetch({q.owner for q in quotes})
         local = ""
-        for row in self.store.query("SELECT ?s ?l WHERE { ?s gk:localCopy ?l }", substitutions={ox.Variable("s"): ox.NamedNode(iri)}):
+        for row in self.store.query(f"SELECT ?l WHERE {{ {ox.NamedNode(iri)} gk:localCopy ?l }}"):
             local = row["l"].value
         paragraphs = []
         for number, text in enumerate(source.paragraphs, start=1):
@@ -679,12 +678,4 @@ class SourceView:
     quotes: int
 
 
-def default_site_file_types() -> dict[str, str]:
-    """Content types of the site's files by extension (for a static host's configuration)."""
-    types = {f".{m.ext}": m.content_type for m in linked_data.DOCUMENT_TYPES.values()}
-    types.update({".json": "application/json", ".svg": "image/svg+xml", ".css": "text/css; charset=utf-8",
-                  ".js": "text/javascript; charset=utf-8", ".rq": "application/sparql-query; charset=utf-8"})
-    return types
-
-
-__all__ = ["BROWSE", "Document", "Site", "default_site_file_types"]
+__all__ = ["BROWSE", "Document", "Site"]

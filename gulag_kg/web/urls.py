@@ -15,13 +15,11 @@ so a published site works under any base URL.
 
 from __future__ import annotations
 
-import posixpath
 import urllib.parse
 
 from ..prefixes import BASE, GK_NS, GRAPH_NS, ID_NS, VOCAB_NS
 
 ONTOLOGY_IRI = BASE + "ontology"
-SHAPES_NS = BASE + "shapes#"
 
 #: Extensions of the documents that describe a resource, the page for people first.
 DOCUMENT_EXTENSIONS = ("html", "ttl", "nt", "rdf", "jsonld", "nq", "trig")
@@ -115,13 +113,3 @@ def root_for(path: str) -> str:
     ('../../', '', '')
     """
     return "../" * path.count("/")
-
-
-def relative(from_path: str, to_path: str) -> str:
-    """A link from one site path to another."""
-    if not from_path or "/" not in from_path:
-        return to_path
-    base = posixpath.dirname(from_path)
-    target, hash_, anchor = to_path.partition("#")
-    rel = posixpath.relpath(target or from_path, base)
-    return rel + (hash_ + anchor if hash_ else "")
