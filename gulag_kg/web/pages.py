@@ -69,6 +69,8 @@ async def page(request: Request) -> Response:
     if path == "search":
         path = "search.html"
     accept = request.headers.get("accept", "")
+    if path.endswith("/") and _is_iri_path(path.rstrip("/")):  # the vocab/ namespace, id/x/y/
+        path = path.rstrip("/")
     if split_extension(path)[1] is None and _is_iri_path(path):
         iri = await run_in_threadpool(site.negotiable_iri, path)
         if iri is not None:
