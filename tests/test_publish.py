@@ -46,12 +46,13 @@ def host(published):
 class _Links(HTMLParser):
     def __init__(self):
         super().__init__()
-        self.links, self.ids = [], set()
+        self.links, self.ids, self.all_ids = [], set(), []
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if attrs.get("id"):
             self.ids.add(attrs["id"])
+            self.all_ids.append(attrs["id"])
         for key in ("href", "src"):
             if attrs.get(key):
                 self.links.append(attrs[key])
@@ -73,6 +74,9 @@ def test_every_internal_link_of_every_page_answers_on_a_static_host(published, h
         parser.feed(path.read_text(encoding="utf-8"))
         pages[path.relative_to(directory).as_posix()] = parser
     assert len(pages) > 1000
+    doubled = {page: sorted(ids) for page, ids in ((page, [i for i in p.all_ids if p.all_ids.count(i) > 1])
+                                                   for page, p in pages.items()) if ids}
+    assert not doubled, f"ids used twice in a page: {list(doubled.items())[:3]}"
     targets: dict[str, set] = collections.defaultdict(set)
     fragments: dict[tuple[str, str], str] = {}
     for page, parser in pages.items():

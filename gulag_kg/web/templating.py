@@ -5,7 +5,6 @@ HTML serves from ``gulag-kg serve`` and from a published directory under any bas
 from __future__ import annotations
 
 import re
-import urllib.parse
 from functools import lru_cache
 
 import jinja2
@@ -15,6 +14,7 @@ from ..entities import compact
 from ..prefixes import PREFIXES
 from ..version import __version__
 from .urls import document_path
+from .views import property_anchor
 
 WIKIDATA = PREFIXES["wd"]
 _NUMBER = re.compile(r"(?<![\w.,])\d{4,}(?:\.\d+)?(?![\w])")
@@ -64,14 +64,6 @@ def wikidata_id(iri: str) -> str:
     return iri[len(WIKIDATA):] if iri.startswith(WIKIDATA) else iri
 
 
-def query_string(**params) -> str:
-    return urllib.parse.urlencode({k: v for k, v in params.items() if v is not None})
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
-
-
 @lru_cache(maxsize=1)
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -81,8 +73,8 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters.update(number=readable_number, curie=compact, wikidata_id=wikidata_id, slug=_slug)
-    env.globals.update(href=href, path=site_path, lang=lang_attr, version=__version__, query_string=query_string)
+    env.filters.update(number=readable_number, curie=compact, wikidata_id=wikidata_id, property_anchor=property_anchor)
+    env.globals.update(href=href, path=site_path, lang=lang_attr, version=__version__)
     return env
 
 

@@ -31,6 +31,9 @@ XSD_STRING = PREFIXES["xsd"] + "string"
 RDF_LANG_STRING = PREFIXES["rdf"] + "langString"
 NAME_PREDICATES = (RDFS_LABEL, SKOS + "prefLabel", SKOS + "altLabel", GK_NS + "abbreviation")
 
+#: The ids of the sections of a resource's page (a claim group's anchor must not be one).
+SECTION_IDS = frozenset({"main", "claim", "names", "facts", "location", "claims", "charts", "timeline", "evidence",
+                         "claims-made", "claims-naming", "referred", "text", "provenance"})
 #: Most values listed for one predicate of "referred to by" (the page says how many more).
 MAX_REFERRERS = 200
 
@@ -79,10 +82,13 @@ class ClaimView:
     categories: tuple[Term, ...]
     places: tuple[Term, ...]
     evidence: tuple[Evidence, ...]
+    #: A claim with two claimants is two rows (as ``gulag-kg claims`` lists it): the second is 2.
+    occurrence: int = 1
 
     @property
     def anchor(self) -> str:
-        return "claim-" + self.row.iri.rsplit("/", 1)[-1]
+        base = "claim-" + self.row.iri.rsplit("/", 1)[-1]
+        return base if self.occurrence == 1 else f"{base}-{self.occurrence}"
 
 
 @dataclass(frozen=True)
@@ -92,7 +98,14 @@ class ClaimGroup:
 
     @property
     def anchor(self) -> str:
-        return self.property.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+        return property_anchor(self.property.value)
+
+
+def property_anchor(iri: str) -> str:
+    """The id of a claim property's section on a page: its local name (``#deaths``), unless a
+    section of the page has that id already."""
+    local = iri.rsplit("#", 1)[-1].rsplit("/", 1)[-1]
+    return "property-" + local if local in SECTION_IDS or local.startswith("claim-") else local
 
 
 @dataclass(frozen=True)
@@ -267,7 +280,9 @@ def claim_views(store: Store, rows: list[ClaimRow], labeller: Labeller, texts: S
         return Relation(_RELATION_NAMES.get(name, name), labeller.term(other), short, anchor)
 
     views = []
+    seen: dict[str, int] = defaultdict(int)
     for r in rows:
+        seen[r.iri] += 1
         prop_iri = _expand(r.property)
         views.append(ClaimView(
             row=r,
@@ -280,6 +295,7 @@ def claim_views(store: Store, rows: list[ClaimRow], labeller: Labeller, texts: S
             categories=tuple(labeller.term(c) for c in r.categories),
             places=tuple(labeller.term(p) for p in r.places),
             evidence=tuple(evidence.get(r.iri, ())),
+            occurrence=seen[r.iri],
         ))
     return views
 
