@@ -316,3 +316,27 @@ def test_search_index_holds_every_label(client, kg):
     labels = {r[1] for r in index["rows"]}
     assert {"NKVD", "ГУЛАГ", "People's Commissariat of Internal Affairs"} <= labels
     assert json.dumps(index, ensure_ascii=False)
+
+
+def test_rdflib_reads_every_format_of_a_description_as_the_same_graph(client):
+    """What a standard RDF library makes of the documents: rdflib's own parsers (JSON-LD with
+    the inline context, RDF/XML), compared as graphs (blank nodes up to isomorphism)."""
+    import rdflib
+    from rdflib.compare import isomorphic
+
+    formats = {"ttl": "turtle", "nt": "nt", "rdf": "xml", "jsonld": "json-ld", "nq": "nquads", "trig": "trig"}
+    graphs = {}
+    for ext, name in formats.items():
+        data = get(client, f"/id/claim/deaths-gulag-1934-1953-archival-study-1993.{ext}", accept="*/*").content
+        if ext in ("nq", "trig"):
+            dataset = rdflib.Dataset()
+            dataset.parse(data=data, format=name)
+            graph = rdflib.Graph()
+            for s, p, o, _ in dataset.quads():
+                graph.add((s, p, o))
+        else:
+            graph = rdflib.Graph().parse(data=data, format=name)
+        graphs[ext] = graph
+    assert len(graphs["ttl"]) > 15
+    for ext, graph in graphs.items():
+        assert isomorphic(graph, graphs["ttl"]), ext

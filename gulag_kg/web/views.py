@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from ..claims import ClaimRow, list_claims
 from ..entities import compact
-from ..prefixes import GK_NS, ID_NS, PREFIXES
+from ..prefixes import GK_NS, PREFIXES
 from ..store import DERIVED_GRAPH, Store
 from ..timeline import TimelineEntry, build_timeline
 from .passages import Evidence, SourceTexts
@@ -342,21 +342,7 @@ def resource_view(store: Store, iri: str, *, texts: SourceTexts, labeller: Label
         if q.object not in out[q.predicate.value]:
             out[q.predicate.value].append(q.object)
 
-    referrers: dict[str, list] = defaultdict(list)
-    counts: dict[str, int] = defaultdict(int)
-    for q in store.quads_for_pattern(None, None, node, None):
-        p = q.predicate.value
-        if q.graph_name == DERIVED_GRAPH or not isinstance(q.subject, ox.NamedNode):
-            continue
-        if p in (GK_NS + "subject", GK_NS + "claimant", OWL_SAME_AS) or (
-                p == GK_NS + "value" and q.subject.value.startswith(ID_NS + "claim/")):
-            continue  # shown as claims about it, claims it makes, claims naming it, same-as links
-        if q.subject in referrers[p]:
-            continue
-        counts[p] += 1
-        if len(referrers[p]) < MAX_REFERRERS:
-            referrers[p].append(q.subject)
-
+    referrers, counts = _referrers(store, node)
     iris = {iri, *out, *referrers, *graphs}
     iris.update(o.value for objs in out.values() for o in objs if isinstance(o, ox.NamedNode))
     iris.update(s.value for subs in referrers.values() for s in subs)
@@ -413,6 +399,35 @@ def resource_view(store: Store, iri: str, *, texts: SourceTexts, labeller: Label
         graphs=tuple(sorted((labeller.term(g) for g in graphs), key=lambda t: t.value)),
         claim=claim, has_text=texts.get(iri) is not None,
     )
+
+
+# What refers to a thing, but for what the page shows elsewhere: the claims about it (gk:subject),
+# the claims it makes (gk:claimant), the claims naming it (gk:value of a claim), its same-as links,
+# and the derived graph (which repeats the claims).
+_REFERRER_FILTER = """
+  GRAPH ?g { ?s ?p %(x)s }
+  FILTER(isIRI(?s) && ?g != %(derived)s && ?p NOT IN (gk:subject, gk:claimant, owl:sameAs))
+  FILTER(?p != gk:value || NOT EXISTS { ?s a gk:Claim })
+"""
+
+
+def _referrers(store: Store, node: ox.NamedNode) -> tuple[dict[str, list], dict[str, int]]:
+    """The resources that refer to ``node``, by predicate: all of them up to
+    :data:`MAX_REFERRERS` a predicate, else the first by IRI (the same on every store), and how
+    many there are."""
+    where = _REFERRER_FILTER % {"x": node, "derived": DERIVED_GRAPH}
+    counts = {row["p"].value: int(row["n"].value)
+              for row in store.query(f"SELECT ?p (COUNT(DISTINCT ?s) AS ?n) WHERE {{ {where} }} GROUP BY ?p")}
+    referrers: dict[str, list] = defaultdict(list)
+    if counts and max(counts.values()) <= MAX_REFERRERS:
+        for row in store.query(f"SELECT DISTINCT ?p ?s WHERE {{ {where} }}"):
+            referrers[row["p"].value].append(row["s"])
+    else:
+        for p in counts:
+            one = where.replace("?p", str(ox.NamedNode(p)))
+            referrers[p] = [row["s"] for row in store.query(
+                f"SELECT DISTINCT ?s WHERE {{ {one} }} ORDER BY ?s LIMIT {MAX_REFERRERS}")]
+    return referrers, counts
 
 
 def _claims_of(store: Store, iri: str, labeller: Labeller) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
