@@ -480,24 +480,23 @@ def plot(settings: Settings, quantity: str, output: Path | None) -> None:
               help="Most rows a SELECT answers (the response says when it was cut).")
 @pass_settings
 def serve(settings: Settings, host: str, port: int, max_rows: int) -> None:
-    """Serve the graph read-only: the website and a SPARQL 1.1 endpoint at /sparql.
+    """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and entity pages at /id/...
 
-    Pages for every entity, claim, source, query and term (http://HOST:PORT/); each IRI (/id/...,
-    /vocab/..., /graph/..., /ontology) answers 303 to its page or its RDF by content negotiation.
-    Updates and SERVICE are refused. Stop with Ctrl-C.
+    Updates and SERVICE are refused; results by content negotiation (SPARQL JSON/XML/CSV/TSV,
+    Turtle/N-Triples/JSON-LD). Stop with Ctrl-C.
 
     \b
     Example:
         gulag-kg serve --port 8000
         curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%7D'
-        curl -L -H 'Accept: text/turtle' http://127.0.0.1:8000/id/agency/nkvd
+        curl -H 'Accept: text/turtle' http://127.0.0.1:8000/id/agency/nkvd
     """
     from .web.serve import run
     from .web.settings import WebSettings
 
     kg = settings.kg()
     run(kg, host=host, port=port, settings=WebSettings(max_rows=max_rows),
-        announce=lambda url: click.echo(f"serving {kg.store.description} at {url}/ (SPARQL at {url}/sparql; Ctrl-C stops)", err=True))
+        announce=lambda url: click.echo(f"serving {kg.store.description} at {url}/sparql (Ctrl-C stops)", err=True))
 
 
 @cli.command()
