@@ -349,20 +349,20 @@ class Site:
     def _contested(self) -> Document:
         labeller = Labeller(self.store)
         rows = self._rows("""
-            SELECT ?s ?p (COUNT(DISTINCT ?c) AS ?n) (COUNT(DISTINCT ?who) AS ?claimants)
-                   (MIN(COALESCE(?v, ?lo)) AS ?min) (MAX(COALESCE(?v, ?hi)) AS ?max) WHERE {
+            SELECT ?s ?p (COUNT(DISTINCT ?c) AS ?n) (GROUP_CONCAT(DISTINCT STR(?who); SEPARATOR=" ") AS ?claimants) WHERE {
               ?c a gk:Claim ; gk:subject ?s ; gk:property ?p .
               OPTIONAL { ?c gk:claimant ?who }
-              OPTIONAL { ?c gk:value ?v FILTER(isLiteral(?v)) } OPTIONAL { ?c gk:lowerBound ?lo } OPTIONAL { ?c gk:upperBound ?hi }
             } GROUP BY ?s ?p HAVING (COUNT(DISTINCT ?who) > 1) ORDER BY DESC(?n) ?s ?p""")
         relations = self._rows("""
             SELECT ?c ?rel ?other ?s ?p WHERE {
               VALUES ?rel { gk:disputes gk:revises gk:summarises }
               ?c ?rel ?other ; gk:subject ?s ; gk:property ?p } ORDER BY ?s ?p ?c ?rel ?other""")
-        labeller.fetch({t.value for r in rows for t in (r["s"], r["p"])}
+        claimants = {(r["s"].value, r["p"].value): r["claimants"].value.split() for r in rows}
+        labeller.fetch({t.value for r in rows for t in (r["s"], r["p"])} | {w for ws in claimants.values() for w in ws}
                        | {t.value for r in relations for t in (r["c"], r["other"], r["s"], r["p"])})
-        figures = [Contested(labeller.term(r["s"]), labeller.term(r["p"]), int(r["n"].value), int(r["claimants"].value),
-                             r["min"].value if r["min"] is not None else "", r["max"].value if r["max"] is not None else "")
+        figures = [Contested(labeller.term(r["s"]), labeller.term(r["p"]), int(r["n"].value),
+                             tuple(sorted((labeller.term(w) for w in claimants[(r["s"].value, r["p"].value)]),
+                                          key=lambda t: t.text.casefold())))
                    for r in rows]
         pairs = [(labeller.term(r["c"]), r["rel"].value.rsplit("#", 1)[-1], labeller.term(r["other"]),
                   labeller.term(r["s"]), labeller.term(r["p"])) for r in relations]
@@ -651,9 +651,7 @@ class Contested:
     subject: Term
     property: Term
     claims: int
-    claimants: int
-    low: str
-    high: str
+    claimants: tuple[Term, ...]
 
 
 @dataclass(frozen=True)
