@@ -8,27 +8,22 @@ the page lists under the chart (a chart that leaves claims out says so).
 from __future__ import annotations
 
 import re
-import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from pathlib import Path
 
-from ..claims import list_claims
 from ..errors import GulagKgError
-from ..prefixes import ID_NS
+from ..prefixes import expand
 from ..store import Store
 
-#: The quantities ``gulag-kg plot`` draws, with the title of their section.
+#: The quantities ``gulag-kg plot`` draws, with the title of their section of a page.
 QUANTITIES = {"deaths": "Deaths in the Gulag", "population": "Prisoner population of the Gulag"}
-_PROPERTY = {"deaths": "gk:deaths", "population": "gk:prisonerPopulation"}
-_SUBJECT = ID_NS + "agency/gulag"
 _SVG_NS = "http://www.w3.org/2000/svg"
 
 
 @dataclass(frozen=True)
 class NotDrawn:
     claim: str  # IRI
-    label: str  # the claim's value and period, for the list under the chart
+    label: str  # who claims it (and what, where plot.py says)
     reason: str
 
 
@@ -45,46 +40,23 @@ class Chart:
     error: str | None = None
 
 
-def _not_drawn(store: Store, quantity: str) -> list[NotDrawn]:
-    """The claims :func:`gulag_kg.plot.plot_quantity` leaves out, with its reasons (it draws the
-    claims about the Gulag with a period start, the unit "people" and a value or bounds)."""
-    out = []
-    for c in list_claims(store, _SUBJECT, _PROPERTY[quantity]):
-        reasons = []
-        if not c.period_start:
-            reasons.append("no period to place it on the time axis")
-        if c.unit != "people":
-            reasons.append(f"its unit is {c.unit or 'not given'}, the chart counts people")
-        if not (c.value or c.lower or c.upper):
-            reasons.append("no value or bounds")
-        if reasons:
-            label = c.value_text + (f" {c.unit}" if c.unit else "") + (f", {c.period}" if c.period else "")
-            label += f" ({c.claimant_label})" if c.claimant_label else ""
-            out.append(NotDrawn(c.iri, label, "; ".join(reasons)))
-    return out
-
-
 def draw_chart(store: Store, quantity: str) -> Chart:
     """The chart of ``quantity`` (``deaths`` or ``population``) for a page."""
-    from ..plot import plot_quantity
+    from ..plot import chart_claims, render_chart
 
     title = QUANTITIES[quantity]
-    not_drawn = tuple(_not_drawn(store, quantity))
     try:
-        import matplotlib
-    except ImportError:
-        return Chart(quantity, title, None, 0, not_drawn,
-                     "charts need matplotlib, which is not installed here (pip install 'gulag-kg[plot]')")
-    with tempfile.TemporaryDirectory() as tmp:
-        output = Path(tmp) / f"{quantity}.svg"
-        # Text as text (readable, searchable, small) and stable ids, whatever plot.py sets.
-        with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": f"gulag-kg-{quantity}"}):
-            try:
-                drawn = plot_quantity(store, quantity, output)
-            except GulagKgError as exc:
-                return Chart(quantity, title, None, 0, not_drawn, str(exc))
-        svg = output.read_text(encoding="utf-8")
-    return Chart(quantity, title, inline_svg(svg, title=title, id_prefix=f"chart-{quantity}-"), drawn, not_drawn)
+        chart = render_chart(store, quantity, fmt="svg")
+    except GulagKgError as exc:  # matplotlib missing, or nothing to draw: the page says so
+        try:
+            _, not_drawn = chart_claims(store, quantity)
+        except GulagKgError:
+            not_drawn = ()
+        return Chart(quantity, title, None, 0, tuple(NotDrawn(expand(n.claim), n.label, n.reason) for n in not_drawn),
+                     str(exc))
+    svg = inline_svg(chart.data.decode("utf-8"), title=title, id_prefix=f"chart-{quantity}-")
+    return Chart(quantity, title, svg, len(chart.rows),
+                 tuple(NotDrawn(expand(n.claim), n.label, n.reason) for n in chart.not_drawn))
 
 
 def inline_svg(svg: str, *, title: str, id_prefix: str) -> str:
