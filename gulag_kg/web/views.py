@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..claims import ClaimRow, list_claims
+from ..claims import ClaimRow, contradictions, list_claims
 from ..entities import compact
 from ..prefixes import GK_NS, PREFIXES
 from ..store import DERIVED_GRAPH, Store
@@ -146,6 +146,7 @@ class ResourceView:
     graphs: tuple[Term, ...]
     claim: ClaimView | None = None
     has_text: bool = False
+    contradictions: tuple = ()  # gulag_kg.claims.Contradiction: the source's words that cannot both be true
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -233,6 +234,7 @@ SELECT ?place ?lat ?long WHERE {
 _RELATION_NAMES = {
     "disputes": "disputes", "disputesBy": "disputed by", "revises": "revises", "revisesBy": "revised by",
     "summarises": "summarises", "summarisesBy": "summarised by", "sameFigureAs": "same figure as",
+    "contradicts": "contradicts",
 }
 
 
@@ -381,6 +383,7 @@ def resource_view(store: Store, iri: str, *, texts: SourceTexts, labeller: Label
         if own:
             claim = claim_views(store, own, labeller, texts)[0]
 
+    conflicts = contradictions(store, [r.iri for r in rows] + ([iri] if claim is not None else []))
     made, naming = _claims_of(store, iri, labeller)
     own_evidence = texts.evidence([iri])[iri] if GK_EVIDENCE in out and claim is None else []
     coordinates = []
@@ -397,7 +400,7 @@ def resource_view(store: Store, iri: str, *, texts: SourceTexts, labeller: Label
         claims_made=tuple(made), claims_naming=tuple(naming), evidence=tuple(own_evidence),
         timeline=tuple(timeline), coordinates=tuple(sorted(set(coordinates), key=lambda c: c.place.text)),
         graphs=tuple(sorted((labeller.term(g) for g in graphs), key=lambda t: t.value)),
-        claim=claim, has_text=texts.get(iri) is not None,
+        claim=claim, has_text=texts.get(iri) is not None, contradictions=tuple(conflicts),
     )
 
 
