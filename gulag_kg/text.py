@@ -160,17 +160,22 @@ def render_timeline(entity: Entity, entries, *, quotes: bool = False, conflicts=
     """An entity's history, one dated line each (dates in words), notes on the source's defects
     marked, and the conflicts among its claims below."""
     lines = [f"{entity.label}  <{entity.iri}>"]
+    same = sorted({(e.about, e.about_label) for e in entries if e.about})
+    if same:  # lines about what owl:sameAs says is the same thing (the museum's record of a camp)
+        lines.append("  with the lines of what owl:sameAs names the same: "
+                     + "; ".join(f"{label} ({compact(iri)})" for iri, label in same))
     if not entries:
         lines.append("  (no dated history in the graph)")
     contradicted = {c.first.iri for c in conflicts} | {c.second.iri for c in conflicts}
     width = max([22] + [len(edtf_text(e.when)) for e in entries if len(edtf_text(e.when)) <= 30])
     for e in entries:
         when = edtf_text(e.when) or "(undated)"
-        source = f"  [{e.source}]" if e.source else ""
+        said = "; ".join(x for x in (e.source, f"of {compact(e.about)}" if e.about else "") if x)
+        source = f"  [{said}]" if said else ""
         mark = "  ! contradicted, see below" if e.iri in contradicted else ""
         lines.append(f"  {when:<{width}} {e.what}{source}{mark}")
-        if quotes and e.quote:
-            lines.append(_wrap(f"“{e.quote}”", indent=" " * (width + 3)))
+        if quotes:
+            lines += [_wrap(f"“{q}”", indent=" " * (width + 3)) for q in e.quotes]
     if conflicts:
         lines += ["", render_contradictions(conflicts)]
     return "\n".join(lines)

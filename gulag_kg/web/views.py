@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from ..claims import ClaimRow, contradictions, list_claims
+from ..claims import ClaimRow, claim_rows, contradictions, list_claims
+from ..lookup import statements_of
 from ..entities import compact
 from ..prefixes import GK_NS, PREFIXES
 from ..store import DERIVED_GRAPH, Store
@@ -208,18 +209,12 @@ class Labeller:
 # bound with ``substitutions``: Oxigraph evaluates a pattern before it applies those (7-12 ms
 # instead of under 1 ms on the shipped graph, and it grows with the store).
 _CLAIMS_OF = """
-SELECT ?claim ?role ?subject ?property ?value ?lower ?upper ?period ?claimant WHERE {
+SELECT ?claim ?role WHERE {
   { ?claim gk:claimant %(x)s BIND("made" AS ?role) } UNION { ?claim gk:value %(x)s BIND("naming" AS ?role) }
-  ?claim a gk:Claim .
-  OPTIONAL { ?claim gk:subject ?subject }
-  OPTIONAL { ?claim gk:property ?property }
-  OPTIONAL { ?claim gk:value ?value }
-  OPTIONAL { ?claim gk:lowerBound ?lower }
-  OPTIONAL { ?claim gk:upperBound ?upper }
-  OPTIONAL { ?claim gk:period ?period }
-  OPTIONAL { ?claim gk:claimant ?claimant }
 }
 """
+#: What a list of claims about different things shows of each (read for all at once).
+_SUMMARY_FIELDS = tuple(GK_NS + p for p in ("subject", "property", "value", "lowerBound", "upperBound", "period", "claimant"))
 
 # Where a thing is: its own coordinates, those of the places it is gk:location-ed at, and the same
 # for what it is owl:sameAs (an article's camp and the museum's record of it).
@@ -377,9 +372,7 @@ def resource_view(store: Store, iri: str, *, texts: SourceTexts, labeller: Label
     views = claim_views(store, rows, labeller, texts)
     claim = None
     if GK_NS + "subject" in out and any(o.value == GK_NS + "Claim" for o in out.get(RDF_TYPE, ())):
-        subject = out[GK_NS + "subject"][0].value
-        prop = out.get(GK_NS + "property", [None])[0]
-        own = [r for r in list_claims(store, subject, prop.value if isinstance(prop, ox.NamedNode) else None) if r.iri == iri]
+        own = claim_rows(store, [iri])
         if own:
             claim = claim_views(store, own, labeller, texts)[0]
 
@@ -435,23 +428,30 @@ def _referrers(store: Store, node: ox.NamedNode) -> tuple[dict[str, list], dict[
 
 def _claims_of(store: Store, iri: str, labeller: Labeller) -> tuple[list[ClaimSummary], list[ClaimSummary]]:
     """Claims ``iri`` makes as claimant, and claims that name it as their value."""
-    rows = list(store.query(_CLAIMS_OF % {"x": ox.NamedNode(iri)}))
-    labeller.fetch({t.value for r in rows for t in (r["claim"], r["subject"], r["property"], r["claimant"])
-                    if isinstance(t, ox.NamedNode)})
-    made, naming, seen = [], [], set()
-    for r in rows:
-        key = (r["claim"].value, r["role"].value)
-        if key in seen:
-            continue
-        seen.add(key)
-        v = {k: (r[k].value if r[k] is not None else None) for k in ("value", "lower", "upper", "period")}
-        value_text = labeller.term(r["value"]).text if isinstance(r["value"], ox.NamedNode) else _value_text(v["lower"], v["upper"], v["value"])
+    roles: dict[str, set[str]] = defaultdict(set)
+    for row in store.query(_CLAIMS_OF % {"x": ox.NamedNode(iri)}):
+        roles[row["claim"].value].add(row["role"].value)
+    facts = statements_of(store, roles, (RDF_TYPE, *_SUMMARY_FIELDS))
+    claims = sorted(c for c in roles if any(t.value == GK_NS + "Claim" for t in facts.get(c, {}).get(RDF_TYPE, ())))
+
+    def first(claim: str, name: str):
+        terms = facts[claim].get(GK_NS + name)
+        return terms[0] if terms else None
+
+    labeller.fetch(set(claims) | {first(c, name).value for c in claims for name in ("subject", "property", "claimant", "value")
+                                                  if isinstance(first(c, name), ox.NamedNode)})
+    made, naming = [], []
+    for c in claims:
+        v = {k: (first(c, k).value if first(c, k) is not None else None) for k in ("value", "lowerBound", "upperBound", "period")}
+        value = first(c, "value")
+        value_text = labeller.term(value).text if isinstance(value, ox.NamedNode) else _value_text(v["lowerBound"], v["upperBound"], v["value"])
         summary = ClaimSummary(
-            claim=labeller.term(r["claim"]),
-            subject=labeller.term(r["subject"]) if r["subject"] is not None else None,
-            property=labeller.term(r["property"]) if r["property"] is not None else Term("literal", "", "?"),
+            claim=labeller.term(c),
+            subject=labeller.term(first(c, "subject")) if first(c, "subject") is not None else None,
+            property=labeller.term(first(c, "property")) if first(c, "property") is not None else Term("literal", "", "?"),
             value=value_text, period=v["period"] or "",
-            claimant=labeller.term(r["claimant"]) if r["claimant"] is not None else None)
-        (made if r["role"].value == "made" else naming).append(summary)
+            claimant=labeller.term(first(c, "claimant")) if first(c, "claimant") is not None else None)
+        for role in roles[c]:
+            (made if role == "made" else naming).append(summary)
     key = lambda s: ((s.subject.text.casefold() if s.subject else ""), s.property.text, s.period, s.claim.value)
     return sorted(made, key=key), sorted(naming, key=key)
