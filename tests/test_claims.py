@@ -111,3 +111,30 @@ def test_machine_formats_stay_standard_and_say_the_conflict_on_stderr(runner):
     assert "conflicting claims" not in result.stdout
     assert "note: conflicting claims in this result: claim:subordinate-to-gulag-1934-1946-wikipedia contradicts " \
            "claim:subordinate-to-gulag-1943-wikipedia" in result.stderr
+
+
+def test_the_same_figure_dated_differently_is_shown_among_the_relations(tmp_path, runner):
+    # as the comparison of the museum's two releases links a count one release dates a year later
+    body = """
+        claim:planted-1934 a gk:Claim ; gk:subject camp:sevvostlag ; gk:property gk:prisonerPopulation ;
+            gk:value 36313 ; gk:period "1934"^^edtf:EDTF ; gk:sameFigureDatedDifferently claim:planted-1935 .
+        claim:planted-1935 a gk:Claim ; gk:subject camp:sevvostlag ; gk:property gk:prisonerPopulation ;
+            gk:value 36313 ; gk:period "1935"^^edtf:EDTF ; gk:sameFigureDatedDifferently claim:planted-1934 .
+    """
+    graph = _planted(tmp_path, body)
+    rows = {r.iri: r for r in graph.claims("sevvostlag", "prisonerPopulation")}
+    assert rows[CLAIM + "planted-1934"].relations == (f"sameFigureDatedDifferently {CLAIM}planted-1935",)
+    assert rows[CLAIM + "planted-1935"].relations == (f"sameFigureDatedDifferently {CLAIM}planted-1934",)
+    assert unlinked_conflicts(graph.store) == []
+
+    result = runner.invoke(cli, ["--data", str(tmp_path / "planted.ttl"), "claims", "sevvostlag", "prisonerPopulation", "--quotes"])
+    assert result.exit_code == 0, result.output
+    assert "sameFigureDatedDifferently claim:planted-1935" in result.stdout
+
+    from starlette.testclient import TestClient
+
+    from gulag_kg.web import create_app
+
+    page = TestClient(create_app(graph)).get("/id/camp/sevvostlag", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    assert "same figure, dated differently" in page.text

@@ -229,7 +229,7 @@ SELECT ?place ?lat ?long WHERE {
 _RELATION_NAMES = {
     "disputes": "disputes", "disputesBy": "disputed by", "revises": "revises", "revisesBy": "revised by",
     "summarises": "summarises", "summarisesBy": "summarised by", "sameFigureAs": "same figure as",
-    "contradicts": "contradicts",
+    "sameFigureDatedDifferently": "same figure, dated differently", "contradicts": "contradicts",
 }
 
 
