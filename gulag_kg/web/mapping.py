@@ -4,8 +4,10 @@ The base layer is Natural Earth's 1:50m country boundaries (the npm package ``wo
 vendored under ``static/vendor/world-atlas``) in an Albers equal-area conic projection centred on
 the Soviet Union. Points are the places of detention of the graph that have WGS84 coordinates
 (``geo:lat``/``geo:long`` on the site or on a place it is ``gk:location``-ed at: the museum's
-camps once ``gulag-kg import gulagmap`` is loaded). Each point links to its camp's page (which
-links to the article's camp where the import matched one, ``owl:sameAs``).
+camps once ``gulag-kg import gulagmap`` is loaded). A site is drawn once at each of its
+coordinates: the museum's two releases locate the same camp again, and a camp the import matched
+with the article's (``owl:sameAs``) is one camp, drawn as the article's, whose page shows both.
+Each point links to its camp's page.
 
 The base layer is one SVG file (``map/base.svg``) that every map uses as an ``<image>``, with the
 points drawn over it, so that a page carries only its points.
@@ -37,8 +39,15 @@ SELECT ?site ?place ?lat ?long ?type WHERE {
 }
 """
 
-_SITES = """
-SELECT (COUNT(DISTINCT ?site) AS ?n) WHERE { ?site a ?type . ?type rdfs:subClassOf* gk:DetentionSite }
+_ALL_SITES = """
+SELECT DISTINCT ?site WHERE { ?site a ?type . ?type rdfs:subClassOf* gk:DetentionSite }
+"""
+
+_SAME_SITES = """
+SELECT DISTINCT ?a ?b WHERE {
+  ?a owl:sameAs ?b . FILTER (?a != ?b)
+  ?a a ?ta . ?ta rdfs:subClassOf* gk:DetentionSite . ?b a ?tb . ?tb rdfs:subClassOf* gk:DetentionSite .
+}
 """
 
 
@@ -234,8 +243,11 @@ def _escape(text: str) -> str:
 
 
 def camp_points(store: Store) -> list[Point]:
-    """Every located place of every place of detention, once, in a stable order."""
-    seen: dict[tuple, Point] = {}
+    """Every located place of every place of detention, in a stable order: one point per site and
+    coordinates, a site and what ``owl:sameAs`` names the same being one site (see
+    :func:`same_sites`)."""
+    canonical = same_sites(store)
+    points = []
     for row in store.query(_POINTS):
         try:
             lat, long = float(row["lat"].value), float(row["long"].value)
@@ -243,16 +255,56 @@ def camp_points(store: Store) -> list[Point]:
             continue
         if not (-90 <= lat <= 90 and -180 <= long <= 360):
             continue
-        site, place = row["site"].value, row["place"].value
-        kind = row["type"].value.rsplit("#", 1)[-1]
-        previous = seen.get((site, place))
-        if previous is None or previous.kind == "DetentionSite":  # the most specific class names it
-            seen[(site, place)] = Point(site, place, lat, long, kind)
+        site = row["site"].value
+        points.append(Point(canonical.get(site, site), row["place"].value, lat, long, row["type"].value.rsplit("#", 1)[-1]))
+    return distinct_points(points)
+
+
+def distinct_points(points: list[Point]) -> list[Point]:
+    """One point per site and coordinates (the first place in order names it; the most specific
+    class of the site colours it), sorted by site and place."""
+    kinds: dict[str, str] = {}
+    for p in points:
+        if kinds.get(p.site, "DetentionSite") == "DetentionSite":  # the most specific class names it
+            kinds[p.site] = p.kind
+    seen: dict[tuple, Point] = {}
+    for p in sorted(points, key=lambda p: (p.site, p.place)):
+        seen.setdefault((p.site, p.lat, p.long), Point(p.site, p.place, p.lat, p.long, kinds[p.site]))
     return sorted(seen.values(), key=lambda p: (p.site, p.place))
 
 
+def same_sites(store: Store) -> dict[str, str]:
+    """The site each place of detention is drawn and counted as: itself, or, where ``owl:sameAs``
+    joins it with others, the one of them that states it (the article's camp, which the importer
+    says is the museum's record), else the first in order."""
+    stating: set[str] = set()
+    parent: dict[str, str] = {}
+
+    def root(x: str) -> str:
+        while parent.get(x, x) != x:
+            x = parent[x]
+        return x
+
+    for row in store.query(_SAME_SITES):
+        a, b = row["a"].value, row["b"].value
+        stating.add(a)
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for x in set(parent) | set(parent.values()):
+        groups.setdefault(root(x), []).append(x)
+    out = {}
+    for members in groups.values():
+        first = min(members, key=lambda m: (m not in stating, m))
+        out.update({m: first for m in members})
+    return out
+
+
 def count_sites(store: Store) -> int:
-    return int(next(iter(store.query(_SITES)))["n"].value)
+    """Places of detention, a site and what ``owl:sameAs`` names the same counted once."""
+    canonical = same_sites(store)
+    return len({canonical.get(row["site"].value, row["site"].value) for row in store.query(_ALL_SITES)})
 
 
 #: Colours of the kinds of site (colour-blind-safe Okabe–Ito palette) and their legend.

@@ -518,7 +518,8 @@ class Site:
         if view.coordinates:
             pts = [mapping.Point(iri, c.place.value, c.lat, c.long, "DetentionSite") for c in view.coordinates]
             kinds = {p.site: p.kind for p in self.points()}
-            pts = [mapping.Point(p.site, p.place, p.lat, p.long, kinds.get(iri, "DetentionSite")) for p in pts]
+            pts = mapping.distinct_points([mapping.Point(p.site, p.place, p.lat, p.long, kinds.get(iri, "DetentionSite"))
+                                           for p in pts])  # both releases locate a camp again
             locator = self._map_view("locator", pts, self.frame(), radius=4.0, crop=True)
         siblings = 0
         if view.claim is not None and view.claim.subject is not None:
