@@ -51,14 +51,13 @@ def statements_of(store: Store, iris: Iterable[str], predicates: Iterable[str]) 
     """The objects of ``predicates`` (IRIs) for each of ``iris``: ``{subject: {predicate: [terms]}}``,
     each list without repeats (a statement in two named graphs counts once), in a stable order
     (whatever order the store answers in)."""
-    wanted = set(predicates)
+    wanted = ", ".join(str(ox.NamedNode(p)) for p in sorted(set(predicates)))
     found: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for chunk in chunks(iris):
-        # every statement of the nodes, filtered here: a VALUES list of predicates as well makes
-        # Oxigraph try each pair (40 ms instead of 2 ms for the Gulag's 125 claims)
-        for row in store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} ?s ?p ?o }}"):
-            if row["p"].value in wanted:
-                found[row["s"].value][row["p"].value].add(row["o"])
+        # the predicates as a FILTER: a VALUES list of them makes Oxigraph look up every pair
+        # (40 ms instead of 2 ms for the Gulag's 125 claims)
+        for row in store.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?s {{ {chunk} }} ?s ?p ?o FILTER (?p IN ({wanted})) }}"):
+            found[row["s"].value][row["p"].value].add(row["o"])
     return {s: {p: sorted(objs, key=_term_order) for p, objs in by_p.items()} for s, by_p in found.items()}
 
 

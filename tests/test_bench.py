@@ -163,3 +163,17 @@ def test_run_py_caps_a_run_that_takes_too_long(tmp_path):
     records = _run_bench(tmp_path, "--engines", "pyoxigraph", "--ops", "load", "--cap-seconds", "0.01")
     (rec,) = [r for r in records if r["operation"] == "load"]
     assert rec["capped"] is True and rec["median_s"] == rec["cap_s"] == 0.01
+
+
+def test_entity_reads_times_every_entity(tmp_path):
+    out = tmp_path / "reads.json"
+    proc = subprocess.run([sys.executable, str(BENCH / "entity_reads.py"), "--json", str(out)],
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(out.read_text(encoding="utf-8"))
+    entities = {row["s"] for row in gulag_kg.load().query(
+        "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(STRSTARTS(STR(?s), 'https://w3id.org/gulag-kg/id/')) }").as_dicts()}
+    assert result["entities"] == len(entities) > 700
+    for name in ("list_claims", "build_timeline"):
+        r = result[name]
+        assert 0 < r["p50_ms"] <= r["p99_ms"] <= r["max_ms"], r
