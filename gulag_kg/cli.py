@@ -367,6 +367,9 @@ def claims(settings: Settings, thing: str, property: str | None, quotes: bool, f
 def timeline(settings: Settings, thing: str, quotes: bool) -> None:
     """An agency's or a camp's history in order: renamings, subordination, heads, events.
 
+    The lines of what owl:sameAs names the same (the museum's record of an article's camp) are
+    taken in, each marked with the entity it is about and the release it comes from.
+
     \b
     Example:
         gulag-kg timeline GULAG
