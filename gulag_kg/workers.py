@@ -267,7 +267,7 @@ def _answer(store: ox.Store, request: dict, out: _FrameWriter) -> None:
         else:
             dataset["use_default_graph_as_union"] = request.get("union", True)
         result = store.query(request["query"], prefixes=PREFIXES, substitutions=request.get("substitutions"),
-                             **dataset)
+                             base_iri=request.get("base_iri"), **dataset)
         form = _form(result)
         out.frame(b"H", json.dumps({"form": form}).encode())
         fmt = request["format"].get(form) if isinstance(request["format"], dict) else request["format"]
@@ -480,13 +480,20 @@ def _stderr_file() -> int:
     return fd  # pragma: no cover
 
 
-def _single_threaded() -> bool:
+def _single_threaded(wait: float = 0.1) -> bool:
     """True if this process runs one thread (counting the threads of native code, which
-    :func:`threading.active_count` does not see)."""
-    try:
-        return len(os.listdir("/proc/self/task")) == 1
-    except OSError:  # pragma: no cover - no /proc
-        return threading.active_count() == 1
+    :func:`threading.active_count` does not see). Native libraries start short-lived threads
+    (Oxigraph while it loads a file): wait up to ``wait`` seconds for them to end."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            if len(os.listdir("/proc/self/task")) == 1:
+                return True
+        except OSError:  # pragma: no cover - no /proc
+            return threading.active_count() == 1
+        if time.monotonic() >= deadline or threading.active_count() > 1:
+            return False
+        time.sleep(0.001)
 
 
 def fork_available() -> bool:
@@ -1129,13 +1136,15 @@ class _Spool:
 
 
 def request(query: str, *, fmt, union: bool = True, default_graph=None, named_graphs=None,
-            substitutions=None, max_rows: int | None = None) -> dict:
+            substitutions=None, max_rows: int | None = None, base_iri: str | None = None) -> dict:
     """A request for :meth:`Pool.run`: ``fmt`` is a format name of :data:`RESULT_FORMATS` or
     :data:`GRAPH_FORMATS`, or a dict {query form: format name} (``select``, ``ask``,
     ``graph``); ``default_graph`` and ``named_graphs`` (IRIs) give the dataset (else the
-    default graph is the union of all graphs when ``union``)."""
+    default graph is the union of all graphs when ``union``); relative IRIs of the query are
+    resolved against ``base_iri`` (None: they are an error)."""
     return {"query": query, "format": fmt, "union": union, "default_graph": default_graph,
-            "named_graphs": named_graphs, "substitutions": substitutions, "max_rows": max_rows}
+            "named_graphs": named_graphs, "substitutions": substitutions, "max_rows": max_rows,
+            "base_iri": base_iri}
 
 
 _POOLS: dict[tuple, tuple[weakref.ref, Pool, object]] = {}

@@ -33,6 +33,7 @@ def create_app(kg: KnowledgeGraph, settings: WebSettings | None = None) -> Starl
 
     @contextlib.asynccontextmanager
     async def lifespan(app):
+        engine.start()
         try:
             yield
         finally:

@@ -90,27 +90,29 @@ class QueryEngine:
         self.named_graphs = [g.value for g in store.named_graphs()]
         self._watch: asyncio.Task | None = None
 
-    async def run(self, text: str, *, formats: dict[str, str], default_graph, named_graphs) -> workers.AsyncAnswer:
+    async def run(self, text: str, *, formats: dict[str, str], default_graph, named_graphs,
+                  base_iri: str | None = None) -> workers.AsyncAnswer:
         settings = self.settings
         dataset = default_graph is not None or named_graphs is not None
         union = not dataset and not queries.uses_from(text)
         if self.pool is None:
             return await anyio.to_thread.run_sync(self._remote, text, formats, default_graph, named_graphs, union)
-        self._start_memory_watch()
         request = workers.request(text, fmt=formats, union=union, default_graph=default_graph,
-                                  named_graphs=named_graphs, max_rows=settings.max_rows)
+                                  named_graphs=named_graphs, max_rows=settings.max_rows, base_iri=base_iri)
         return await self.pool.run_async(request, timeout=settings.timeout, spool=settings.max_rows is not None)
 
     # -- the server's total memory ---------------------------------------------------------------
-    def _start_memory_watch(self) -> None:
+    def start(self) -> None:
+        """Start watching the server's total memory (in the running event loop), if capped."""
         if self._watch is None and self.settings.memory_limit_mb and self.pool is not None:
+            self.pool.enforce_total_memory(self.settings.memory_limit_mb)
             self._watch = asyncio.get_running_loop().create_task(self._watch_memory())
 
     async def _watch_memory(self) -> None:
         limit = self.settings.memory_limit_mb
         while self.pool is not None and not self.pool._closed:
-            await anyio.to_thread.run_sync(self.pool.enforce_total_memory, limit)
             await asyncio.sleep(0.25)
+            await anyio.to_thread.run_sync(self.pool.enforce_total_memory, limit)
 
     # -- a remote store (--endpoint) -------------------------------------------------------------
     def _remote(self, text, formats, default_graph, named_graphs, union) -> workers.AsyncAnswer:
@@ -297,7 +299,9 @@ async def _sparql(request: Request) -> Response:
     formats = {"select": media.name, "ask": media.name} if offers is RESULT_OFFERS else {"graph": media.name}
     engine: QueryEngine = request.app.state.engine
     try:
-        answer = await engine.run(text, formats=formats, default_graph=default_graph, named_graphs=named_graphs)
+        # relative IRIs of a query resolve against the endpoint's own IRI (the protocol's "service-defined BASE")
+        answer = await engine.run(text, formats=formats, default_graph=default_graph, named_graphs=named_graphs,
+                                  base_iri=_endpoint_url(request))
     except workers.WorkerFailure as failure:
         raise _refusal(queries.stopped(failure, "query", _server_hints(settings)), settings) from None
     except StoreError as exc:  # a remote endpoint (--endpoint) failed
