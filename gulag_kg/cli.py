@@ -232,9 +232,11 @@ def _parse_param(ctx, param, values):
               help="Stop the query after this many seconds.")
 @click.option("--max-rows", type=click.IntRange(min=0), default=1_000_000, show_default=True,
               help="Refuse results with more rows than this.")
+@click.option("--memory", type=click.IntRange(min=1), default=2048, show_default=True, metavar="MB",
+              help="Stop the query if it needs more memory than this (MiB).")
 @pass_settings
 def query(settings: Settings, query: str | None, fmt: str | None, params: dict, list_queries: bool, allow_service: bool,
-          timeout: float, max_rows: int) -> None:
+          timeout: float, max_rows: int, memory: int) -> None:
     """Run a SPARQL query: inline text, a .rq file, or a shipped query's name.
 
     Queries are read-only: updates are refused, and SERVICE unless --allow-service.
@@ -265,7 +267,7 @@ def query(settings: Settings, query: str | None, fmt: str | None, params: dict, 
         from contextlib import nullcontext as network_allowed
     with network_allowed():
         write_query_result(settings.kg().store, query, params=params, fmt=fmt or ("table" if _is_terminal() else "tsv"),
-                           allow_service=allow_service, timeout=timeout, max_rows=max_rows,
+                           allow_service=allow_service, timeout=timeout, max_rows=max_rows, memory_mb=memory,
                            out=sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None)
 
 

@@ -24,7 +24,8 @@ _GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "jsonld"}
 
 def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt: str,
                        allow_service: bool = False, out: BinaryIO | None = None,
-                       timeout: float | None = 60.0, max_rows: int | None = 1_000_000) -> None:
+                       timeout: float | None = 60.0, max_rows: int | None = 1_000_000,
+                       memory_mb: int | None = 2048) -> None:
     """Run ``query`` and write its result to ``out`` (stdout) in ``fmt``.
 
     SELECT and ASK: ``table``, ``csv``, ``tsv``, ``json``, ``xml``. CONSTRUCT and DESCRIBE:
@@ -33,7 +34,7 @@ def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt:
     out = out or sys.stdout.buffer
     text, origin = read_query(query)
     result = execute(store, text, params=params, allow_service=allow_service, origin=origin,
-                     timeout=timeout, max_rows=max_rows)
+                     timeout=timeout, max_rows=max_rows, memory_mb=memory_mb)
     if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # CONSTRUCT/DESCRIBE, any store
         # table and tsv are the defaults on and off a terminal: a graph is then Turtle.
         if fmt in ("csv", "json", "xml"):

@@ -28,7 +28,6 @@ from a worker is JSON and bytes.
 
 from __future__ import annotations
 
-import asyncio
 import atexit
 import collections
 import gc
@@ -38,15 +37,17 @@ import pickle
 import signal
 import socket
 import struct
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import weakref
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # asyncio, subprocess and tempfile are imported where used: a one-shot query needs none
+    import subprocess
 
 import pyoxigraph as ox
 
@@ -475,6 +476,8 @@ def _stderr_file() -> int:
     """A file for a worker's stderr (what a crashing engine says), readable by the caller."""
     if hasattr(os, "memfd_create"):
         return os.memfd_create("gulag-kg-worker-stderr")
+    import tempfile  # pragma: no cover - not Linux
+
     fd, path = tempfile.mkstemp(prefix="gulag-kg-worker-")  # pragma: no cover - not Linux
     os.unlink(path)  # pragma: no cover
     return fd  # pragma: no cover
@@ -518,6 +521,9 @@ class _Zygote:
                 _zygote_main(theirs, source, memory_mb, network)
             self.pid = pid
         else:
+            import subprocess
+            import tempfile
+
             if path is not None:
                 spec = {"path": str(Path(path).resolve())}
             else:  # threads are running here: give a fresh process a copy of the data
@@ -562,6 +568,8 @@ class _Zygote:
         except OSError:  # pragma: no cover
             pass
         if self.process is not None:
+            import subprocess
+
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:  # pragma: no cover
@@ -644,6 +652,8 @@ class _SyncWaiter:
 
 class _AsyncWaiter:
     def __init__(self, pool: Pool) -> None:
+        import asyncio
+
         self._pool = pool
         self._loop = asyncio.get_running_loop()
         self.future: asyncio.Future = self._loop.create_future()
@@ -788,6 +798,8 @@ class Pool:
         return self._started(item)
 
     async def _acquire_async(self, deadline: float | None) -> _Worker:
+        import asyncio
+
         item = self._take(lambda: _AsyncWaiter(self))
         if isinstance(item, _AsyncWaiter):
             waiter = item
@@ -899,6 +911,8 @@ class Pool:
         from the worker (which stays busy until the last byte is read); a failure after that is
         raised from the stream.
         """
+        import asyncio
+
         deadline = None if timeout is None else time.monotonic() + timeout
         worker = await self._acquire_async(deadline)
         loop = asyncio.get_running_loop()
@@ -1034,6 +1048,8 @@ class _AsyncStream:
         self._finished = False
 
     async def _next(self) -> tuple[bytes, bytes]:
+        import asyncio
+
         loop = asyncio.get_running_loop()
         while not self._pending:
             wait = None if self._deadline is None else self._deadline - time.monotonic()
@@ -1105,6 +1121,8 @@ class _Spool:
             self._parts.append(data)
             return
         if self._file is None:
+            import tempfile
+
             self._file = tempfile.TemporaryFile(prefix="gulag-kg-result-")
             for part in self._parts:
                 self._file.write(part)
