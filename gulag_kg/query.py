@@ -159,6 +159,14 @@ def tokens(query: str, *, origin: str = "query") -> list[tuple[str, str]]:
     >>> tokens('ASK { ?s ex:p\\\\# "x" } # SERVICE')
     [('word', 'ASK'), ('punct', '{'), ('var', '?s'), ('pname', 'ex:p\\\\#'), ('string', '"x"'), ('punct', '}')]
     """
+    # Each query is read by several checks (read-only, parameters, nesting, form); a server
+    # sees the same queries again and again: remember the last short ones read.
+    if len(query) <= 16_384:
+        return list(_recent_tokens(query, origin))
+    return list(_read_tokens(query, origin))
+
+
+def _read_tokens(query: str, origin: str) -> tuple[tuple[str, str], ...]:
     out = []
     pos = 1 if query.startswith("\ufeff") else 0
     token = _token_regex(query[pos:].isascii())
@@ -172,7 +180,10 @@ def tokens(query: str, *, origin: str = "query") -> list[tuple[str, str]]:
         if m.lastgroup not in ("ws", "comment"):
             out.append((m.lastgroup, m.group()))
         pos = m.end()
-    return out
+    return tuple(out)
+
+
+_recent_tokens = functools.lru_cache(maxsize=256)(_read_tokens)
 
 
 def keywords(query: str) -> list[str]:

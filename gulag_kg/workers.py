@@ -57,6 +57,8 @@ from .prefixes import PREFIXES
 DEFAULT_MEMORY_MB = 2048
 #: Frames of result data are about this large.
 _CHUNK = 1 << 18
+#: Seconds after which a running query (server API) gets a lower CPU priority (nice 10).
+DEMOTE_AFTER = 0.25
 
 #: Result formats a worker writes, by name (SELECT and ASK, then CONSTRUCT and DESCRIBE).
 RESULT_FORMATS = {
@@ -532,9 +534,8 @@ class _Zygote:
                 store._ox.dump(output=dump, format=ox.RdfFormat.N_QUADS)
                 spec = {"dump": dump}
             spec.update(memory_mb=memory_mb, network=network, fd=theirs.fileno())
-            self.process = subprocess.Popen(
-                [sys.executable, "-c", "from gulag_kg.workers import _spawned_zygote; _spawned_zygote()",
-                 json.dumps(spec)], pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
+            self.process = subprocess.Popen([sys.executable, "-c", _SPAWN, str(Path(__file__).parent), json.dumps(spec)],
+                                            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
             self.pid = self.process.pid
         theirs.close()
         self._control.settimeout(60)
@@ -582,8 +583,14 @@ class _Zygote:
                 pass
 
 
+#: The spawned zygote's program: the package is made known without running its __init__ (which
+#: imports the whole toolkit): the zygote needs this module, its prefixes and the network guard.
+_SPAWN = ("import sys, types; package = types.ModuleType('gulag_kg'); package.__path__ = [sys.argv[1]]; "
+          "sys.modules['gulag_kg'] = package; from gulag_kg.workers import _spawned_zygote; _spawned_zygote()")
+
+
 def _spawned_zygote() -> None:  # pragma: no cover - runs in the spawned process
-    spec = json.loads(sys.argv[1])
+    spec = json.loads(sys.argv[2])
     control = socket.socket(fileno=spec["fd"])
     source = _Source(path=spec.get("path"), dump=spec.get("dump"))
     _zygote_main(control, source, spec.get("memory_mb"), spec.get("network", False))
@@ -599,6 +606,7 @@ class _Worker:
         self.stderr_fd = stderr_fd
         self.stopped_for: str | None = None  # set when the caller kills it, and why
         self.busy_since: float | None = None
+        self.demoted = False  # runs at a lower CPU priority (a long query): not reused
 
     def kill(self, why: str) -> None:
         self.stopped_for = self.stopped_for or why
@@ -761,6 +769,10 @@ class Pool:
                 self._idle.append(item)
 
     def _release(self, worker: _Worker) -> None:
+        if worker.demoted:  # an unprivileged process cannot raise a priority again: replace it
+            worker.kill("demoted")
+            threading.Thread(target=self._discard, args=(worker,), daemon=True).start()
+            return
         with self._lock:
             self._busy.discard(worker)
         worker.busy_since = None
@@ -1037,32 +1049,55 @@ class AsyncAnswer:
 
 
 class _AsyncStream:
-    """Frames of one answer read from a worker in the event loop."""
+    """Frames of one answer read from a worker in the event loop. The time limit is one timer
+    that kills the worker (its socket then ends); a query still running after
+    :data:`DEMOTE_AFTER` seconds gets a lower CPU priority, so that quick queries pass it."""
 
     def __init__(self, pool: Pool, worker: _Worker, deadline, timeout, max_rows) -> None:
+        import asyncio
+
         self._pool, self._worker = pool, worker
-        self._deadline, self._timeout, self._max_rows = deadline, timeout, max_rows
+        self._timeout, self._max_rows = timeout, max_rows
         self._reader = _FrameReader()
         self._pending: collections.deque = collections.deque()
         self.rows = None
         self._finished = False
+        loop = asyncio.get_running_loop()
+        self._timers = [loop.call_later(DEMOTE_AFTER, self._demote)]
+        if deadline is not None:
+            self._timers.append(loop.call_later(max(deadline - time.monotonic(), 0), self._expire))
+
+    def _expire(self) -> None:
+        if self._worker is not None and not self._finished:
+            self._worker.kill("timeout")
+
+    def _demote(self) -> None:
+        worker = self._worker
+        if worker is not None and not self._finished:
+            try:
+                os.setpriority(os.PRIO_PROCESS, worker.pid, 10)
+                worker.demoted = True  # it cannot be given its priority back: replaced when done
+            except (OSError, AttributeError):  # pragma: no cover - not permitted, or not POSIX
+                pass
+
+    def _stop_timers(self) -> None:
+        for timer in self._timers:
+            timer.cancel()
+        self._timers = []
 
     async def _next(self) -> tuple[bytes, bytes]:
         import asyncio
 
         loop = asyncio.get_running_loop()
         while not self._pending:
-            wait = None if self._deadline is None else self._deadline - time.monotonic()
             try:
-                if wait is not None and wait <= 0:
-                    raise asyncio.TimeoutError
-                chunk = await asyncio.wait_for(loop.sock_recv(self._worker.sock, _CHUNK), wait)
-            except asyncio.TimeoutError:
-                self._worker.kill("timeout")
+                chunk = await loop.sock_recv(self._worker.sock, _CHUNK)
+            except OSError:
                 chunk = b""
-            if not chunk:
+            if not chunk:  # the worker is gone: killed at the time limit, or it died
                 worker, self._worker = self._worker, None
                 self._finished = True
+                self._stop_timers()
                 raise await asyncio.to_thread(self._pool._failure, worker, self._timeout)
             self._reader.feed(chunk)
             self._pending.extend(self._reader.frames())
@@ -1092,6 +1127,7 @@ class _AsyncStream:
             self.abort()
 
     def _done(self) -> None:
+        self._stop_timers()
         worker, self._worker = self._worker, None
         self._finished = True
         if worker is not None:
@@ -1099,6 +1135,7 @@ class _AsyncStream:
 
     def abort(self) -> None:
         """The caller stopped reading before the end: the worker must not go on."""
+        self._stop_timers()
         worker, self._worker = self._worker, None
         if worker is not None and not self._finished:
             self._finished = True

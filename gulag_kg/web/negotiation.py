@@ -7,6 +7,7 @@ of aliases everywhere.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 
@@ -69,12 +70,18 @@ def choose(accept: str, offered: list[MediaType]) -> MediaType | None:
     ...        media_types("results") + media_types("page")).name
     'html'
     """
-    names = {}
+    names = _aliases(tuple(offered))
+    found = negotiate(accept, list(names))
+    return None if found is None else names[found]
+
+
+@functools.lru_cache(maxsize=32)
+def _aliases(offered: tuple[MediaType, ...]) -> dict[str, MediaType]:
+    names: dict[str, MediaType] = {}
     for m in offered:
         for media in (m.media, *m.aliases):
             names.setdefault(media, m)
-    found = negotiate(accept, list(names))
-    return None if found is None else names[found]
+    return names
 
 
 def negotiate(accept: str, offered) -> str | None:

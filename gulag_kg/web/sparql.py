@@ -25,6 +25,7 @@ slow client holds none.
 from __future__ import annotations
 
 import asyncio
+import functools
 import re
 import urllib.parse
 from pathlib import Path
@@ -33,6 +34,7 @@ import anyio
 import pyoxigraph as ox
 from starlette.requests import ClientDisconnect, Request
 from starlette.responses import PlainTextResponse, Response
+from starlette.datastructures import URL
 from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
@@ -222,7 +224,7 @@ def _content_type(request: Request) -> tuple[str, str | None]:
 async def _protocol_fields(request: Request, settings: WebSettings) -> list[tuple[str, str]]:
     """The protocol's fields (query, update, default-graph-uri, named-graph-uri, ...) of a GET
     or POST, with every refusal the protocol asks for."""
-    url_fields = _form_fields(request.url.query, "the query string")
+    url_fields = _form_fields(request.scope.get("query_string", b"").decode("latin-1"), "the query string")
     if request.method in ("GET", "HEAD"):
         return url_fields
     media, charset = _content_type(request)
@@ -287,7 +289,8 @@ async def _sparql(request: Request) -> Response:
     if len(texts) > 1:
         raise Refusal(400, f"the request has {len(texts)} queries; give exactly one")
     text = texts[0]
-    if request.method == "GET" and choose(accept, RESULT_OFFERS + GRAPH_OFFERS + [HTML]) is HTML:
+    if ("html" in accept and request.method == "GET"
+            and choose(accept, RESULT_OFFERS + GRAPH_OFFERS + [HTML]) is HTML):
         return _ui(request, query=text)  # a browser following a link to a query: show it, run it
     default_graph, named_graphs = _dataset(fields)
     form = _check(text, settings)
@@ -371,6 +374,10 @@ class AnswerResponse(Response):
             if self.head:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
                 return
+            if self.answer.size is not None and self.answer.size <= 1 << 20:  # in memory: send it at once
+                body = b"".join([chunk async for chunk in chunks])
+                await send({"type": "http.response.body", "body": body, "more_body": False})
+                return
             async with anyio.create_task_group() as group:
                 async def stream() -> None:
                     async for chunk in chunks:
@@ -401,7 +408,18 @@ _FORMAT_IRIS = {"json": "SPARQL_Results_JSON", "xml": "SPARQL_Results_XML", "csv
 
 
 def _endpoint_url(request: Request) -> str:
-    return str(request.url.replace(query="", fragment=""))
+    """The URL of this endpoint as the client sees it (behind a proxy: as the proxy says)."""
+    scope = request.scope
+    host = request.headers.get("host")
+    if host is None:
+        server = scope.get("server") or ("localhost", None)
+        host = server[0] if server[1] in (None, 80, 443) else f"{server[0]}:{server[1]}"
+    return _endpoint_url_of(scope.get("scheme", "http"), host, scope.get("root_path", "") + scope["path"])
+
+
+@functools.lru_cache(maxsize=64)
+def _endpoint_url_of(scheme: str, host: str, path: str) -> str:
+    return str(URL(f"{scheme}://{host}{path}"))
 
 
 def service_description(request: Request) -> list[ox.Triple]:
