@@ -8,9 +8,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from .errors import QueryError
-from .export import serialize_quads
 from .query import execute, read_query
-from .render import format_table, term_text
 from .store import Store
 
 _RESULT_FORMATS = {
@@ -39,12 +37,16 @@ def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt:
         # table and tsv are the defaults on and off a terminal: a graph is then Turtle.
         if fmt in ("csv", "json", "xml"):
             raise QueryError(f"--format {fmt} is for SELECT and ASK results; a CONSTRUCT or DESCRIBE query gives a graph: use turtle, nt or jsonld")
+        from .export import serialize_quads  # here: a SELECT, the common case, needs none of it
+
         graph_fmt = _GRAPH_FORMATS.get(fmt, "turtle")
         out.write(serialize_quads((ox.Quad(t.subject, t.predicate, t.object) for t in result), graph_fmt))
         return
     if fmt in _GRAPH_FORMATS:
         raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries; use table, csv, tsv, json or xml")
     if fmt == "table":
+        from .render import format_table, term_text
+
         if isinstance(result, ox.QueryBoolean):
             out.write(b"true\n" if bool(result) else b"false\n")
             return

@@ -440,3 +440,51 @@ def test_with_the_row_limit_lifted_results_stream_whole():
         lines = response.read().decode("utf-8").splitlines()
         connection.close()
         assert len(lines) - 1 == len(gulag_kg.load().store)  # every quad of the union: nothing cut
+
+
+# --- the same endpoint over an on-disk store and over another SPARQL server ----------------------------
+
+
+def _same_answers(server, shipped):
+    """The answers every kind of store must give alike."""
+    status, _, body = call(query_url(server, LABEL))
+    assert status == 200 and _labels(body) == ["NKVD"]
+    in_graph = sum(1 for _ in shipped.quads(graph=WIKIDATA_GRAPH))
+    status, _, body = call(query_url(server, COUNT, default_graph_uri=WIKIDATA_GRAPH.value))
+    assert status == 200 and _count(body) == in_graph
+    status, _, body = call(query_url(server, CONSTRUCT), headers={"Accept": "application/rdf+xml"})
+    assert status == 200
+    got = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.RDF_XML)}
+    assert got == set(shipped.query(CONSTRUCT))
+    status, _, body = call(query_url(server, "SELECT * WHERE { ?s ?p ?o }"))
+    assert status == 422 and "more than 50 rows" in one_line_error(body)
+    status, _, body = call(query_url(server, "DROP ALL"))
+    assert status == 403
+
+
+def test_an_on_disk_store_is_served_read_only_with_the_same_answers(tmp_path, shipped):
+    from click.testing import CliRunner
+
+    from gulag_kg.cli import cli
+
+    store = tmp_path / "store"
+    assert CliRunner().invoke(cli, ["--store", str(store), "load"]).exit_code == 0
+    with gulag_kg_server("--max-rows", "50", global_args=("--store", str(store))) as s:
+        assert "(read-only)" in "".join(s.log)
+        _same_answers(s, shipped)
+        # the store stays writable for a load while it is served (the server holds it read-only)
+        result = CliRunner().invoke(cli, ["--store", str(store), "load"])
+        assert result.exit_code == 0, result.output
+
+
+def test_a_sparql_server_behind_is_served_with_the_same_answers(shipped):
+    from click.testing import CliRunner
+
+    from gulag_kg.cli import cli
+
+    from .servers import oxigraph_server
+
+    with oxigraph_server() as backend:
+        assert CliRunner().invoke(cli, ["--endpoint", backend.query_url, "load"]).exit_code == 0
+        with gulag_kg_server("--max-rows", "50", global_args=("--endpoint", backend.query_url)) as s:
+            _same_answers(s, shipped)
