@@ -18,16 +18,19 @@ demo: $(STAMP)
 	@echo '$$ gulag-kg validate | tail -1        # the graph against its SHACL shapes'
 	@$(BIN)/gulag-kg validate | tail -1
 	@echo
-	@echo '$$ gulag-kg claims gulag deaths        # every estimate of deaths, side by side'
+	@echo '$$ gulag-kg claims gulag deaths        # every estimate of the number of deaths, side by side'
 	@$(BIN)/gulag-kg claims gulag deaths --format table
 	@echo
-	@echo '$$ gulag-kg query agency-in-year --param year=1941'
-	@$(BIN)/gulag-kg query agency-in-year --param year=1941 --format table
+	@echo '$$ gulag-kg query agency-in-year --param year=1943   # the article contradicts itself: both sides shown'
+	@$(BIN)/gulag-kg query agency-in-year --param year=1943 --format table
+	@echo
+	@echo '$$ gulag-kg query camps-in-place --param place=Kolyma   # places within places, "near" kept apart from "in"'
+	@$(BIN)/gulag-kg query camps-in-place --param place=Kolyma --format table
 	@echo
 	@echo '$$ gulag-kg timeline GULAG | head -12'
 	@$(BIN)/gulag-kg timeline GULAG | head -12
 	@echo
-	@echo 'Next: gulag-kg --help, gulag-kg query --list, gulag-kg describe NKVD, gulag-kg claims gulag deaths --quotes'
+	@echo 'Next: gulag-kg --help, gulag-kg query --list, gulag-kg describe NKVD, gulag-kg claims gulag deaths --quotes, gulag-kg plot deaths -o deaths.svg'
 
 # Debian packages some tests need (browsers, servers): .ci/system-packages.txt
 sysdeps:

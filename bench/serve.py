@@ -151,18 +151,20 @@ def summarise(outcome: Outcome, samples: list[Sample], seconds: float) -> Outcom
     return outcome
 
 
+async def _until(host, port, raw: bytes, deadline: float, into: list, pause: float = 0.0) -> None:
+    """One client sending ``raw`` again and again until ``deadline``."""
+    client = Client(host, port)
+    while time.perf_counter() < deadline:
+        into.append(await client.request(raw, 60))
+        if pause:
+            await asyncio.sleep(pause)
+    client.close()
+
+
 async def for_duration(host, port, raw: bytes, clients: int, duration: float) -> tuple[list[Sample], float]:
     samples: list[Sample] = []
     start = time.perf_counter()
-    deadline = start + duration
-
-    async def one():
-        client = Client(host, port)
-        while time.perf_counter() < deadline:
-            samples.append(await client.request(raw, 60))
-        client.close()
-
-    await asyncio.gather(*(one() for _ in range(clients)))
+    await asyncio.gather(*(_until(host, port, raw, start + duration, samples) for _ in range(clients)))
     return samples, time.perf_counter() - start
 
 
@@ -186,21 +188,11 @@ async def cheap_under_slow(host, port, cheap: bytes, slow: bytes, duration: floa
     start = time.perf_counter()
     deadline = start + duration
 
-    async def slow_client():
-        client = Client(host, port)
-        while time.perf_counter() < deadline:
-            slowed.append(await client.request(slow, 60))
-        client.close()
-
     async def cheap_client():
-        client = Client(host, port)
         await asyncio.sleep(1.0)  # the slow ones are running
-        while time.perf_counter() < deadline:
-            fast.append(await client.request(cheap, 60))
-            await asyncio.sleep(0.02)
-        client.close()
+        await _until(host, port, cheap, deadline, fast, pause=0.02)
 
-    await asyncio.gather(*(slow_client() for _ in range(4)), cheap_client())
+    await asyncio.gather(*(_until(host, port, slow, deadline, slowed) for _ in range(4)), cheap_client())
     return fast, slowed, time.perf_counter() - start
 
 

@@ -1,4 +1,9 @@
-"""Every claim about a thing, side by side: the table the article describes in prose."""
+"""Every claim about a thing, side by side: the table the article describes in prose.
+
+Also the claims of the source that cannot all be true: :func:`contradictions` finds the ones a
+result shows (every command that answers with a claim shows its conflict), and
+:func:`unlinked_conflicts` finds pairs the graph has not yet linked (a test keeps it empty).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,7 @@ import pyoxigraph as ox
 
 from .entities import compact
 from .errors import GulagKgError
-from .prefixes import GK_NS, PREFIXES
+from .prefixes import GK_NS, ID_NS, PREFIXES
 from .store import Store
 
 _CLAIMS = """
@@ -37,7 +42,7 @@ WHERE {
   OPTIONAL { ?claim gk:qualifier ?qualifier }
   OPTIONAL { ?claim gk:stanceReason ?stanceReason }
   OPTIONAL { ?claim gk:evidence/oa:hasSelector/oa:exact ?quote }
-  OPTIONAL { VALUES ?rel { gk:disputes gk:revises gk:summarises gk:sameFigureAs }
+  OPTIONAL { VALUES ?rel { gk:disputes gk:revises gk:summarises gk:sameFigureAs gk:contradicts }
              ?claim ?rel ?other . BIND (CONCAT(STRAFTER(STR(?rel), "#"), " ", STR(?other)) AS ?relation) }
   OPTIONAL { ?other2 ?rel2 ?claim . VALUES ?rel2 { gk:disputes gk:revises gk:summarises }
              BIND (CONCAT(STRAFTER(STR(?rel2), "#"), "By ", STR(?other2)) AS ?relation) }
@@ -78,23 +83,39 @@ class ClaimRow:
     relations: tuple[str, ...]
     categories: tuple[str, ...]
     places: tuple[str, ...]
+    property_label: str = ""
+    allowed_units: tuple[str, ...] = ()
+
+    @property
+    def contradicts(self) -> tuple[str, ...]:
+        """The claims of the source this one cannot stand with (``gk:contradicts``)."""
+        return tuple(r.split(" ", 1)[1] for r in self.relations if r.startswith("contradicts "))
 
     @property
     def value_text(self) -> str:
         """The value or range in words: ``1053829``, ``2300000–17600000``, ``≥ 1600000``."""
         if self.value is not None and self.lower is None and self.upper is None:
             return self.value_label or self.value
-        if self.lower is not None and self.upper is not None:
-            text = f"{self.lower}–{self.upper}"
-        elif self.lower is not None:
-            text = f"≥ {self.lower}"
-        elif self.upper is not None:
-            text = f"≤ {self.upper}"
-        else:
-            text = ""
-        if self.value is not None:
-            text = f"{self.value} ({text})"
-        return text
+        return range_text(self.value, self.lower, self.upper)
+
+
+def range_text(value, lower, upper, *, number=str, at_least: str = "≥ ", at_most: str = "≤ ") -> str:
+    """A figure with its bounds in words: ``5 (4–6)``, ``≥ 1600000``; ``number`` writes each.
+
+    >>> range_text(None, 1200000, 1700000), range_text(7, None, 7), range_text(None, 10, None, at_least="at least ")
+    ('1200000–1700000', '7 (≤ 7)', 'at least 10')
+    """
+    if lower is not None and upper is not None:
+        text = f"{number(lower)}–{number(upper)}"
+    elif lower is not None:
+        text = f"{at_least}{number(lower)}"
+    elif upper is not None:
+        text = f"{at_most}{number(upper)}"
+    else:
+        text = ""
+    if value is not None:
+        text = f"{number(value)}" + (f" ({text})" if text else "")
+    return text
 
 
 def resolve_property(store: Store, prop: str) -> str:
@@ -155,6 +176,7 @@ def list_claims(store: Store, subject: str, prop: str | None = None) -> list[Cla
             if isinstance(row[name], ox.NamedNode):
                 iris.add(row[name].value)
     labels = _label_map(store, iris)
+    units = _allowed_units(store)
     out = []
     for row in rows:
         value = row["value"]
@@ -184,6 +206,8 @@ def list_claims(store: Store, subject: str, prop: str | None = None) -> list[Cla
             relations=_split(row["relations"]),
             categories=_split(row["categories"]),
             places=_split(row["places"]),
+            property_label=labels.get(v(row, "property"), compact(v(row, "property"))),
+            allowed_units=units.get(v(row, "property"), ()),
         ))
 
     def number(text):
@@ -194,3 +218,155 @@ def list_claims(store: Store, subject: str, prop: str | None = None) -> list[Cla
 
     return sorted(out, key=lambda c: (c.property, c.period_start or "9999", c.period_end or "9999",
                                       number(c.value if c.value is not None else c.lower), c.iri))
+
+
+def _allowed_units(store: Store) -> dict[str, tuple[str, ...]]:
+    """The labels of the units each quantity property allows (``gk:allowedUnit``)."""
+    out: dict[str, list[str]] = {}
+    for row in store.query("""SELECT ?p ?label WHERE { ?p gk:allowedUnit ?u .
+            OPTIONAL { ?u skos:prefLabel ?label FILTER (LANG(?label) = "en") } } ORDER BY ?p ?label"""):
+        out.setdefault(row["p"].value, []).append(row["label"].value if row["label"] is not None else "")
+    return {p: tuple(u) for p, u in out.items()}
+
+
+@dataclass(frozen=True)
+class ClaimGroup:
+    """The claims of one property: one kind of quantity (in ``units``) or one relation."""
+
+    property: str
+    label: str
+    units: tuple[str, ...]
+    claims: tuple[ClaimRow, ...]
+
+    @property
+    def heading(self) -> str:
+        """``deaths (people)``, ``duration (years, months, days, hours)``, ``subordinate to``."""
+        return f"{self.label} ({', '.join(self.units)})" if self.units else self.label
+
+
+def group_claims(rows: list[ClaimRow]) -> list[ClaimGroup]:
+    """The claims grouped by property, in the order of the rows: percentages never stand among
+    numbers of people."""
+    groups: dict[str, list[ClaimRow]] = {}
+    for row in rows:
+        groups.setdefault(row.property, []).append(row)
+    return [ClaimGroup(p, g[0].property_label or p, g[0].allowed_units, tuple(g)) for p, g in groups.items()]
+
+
+# --- contradictions ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ClaimSide:
+    """One side of a contradiction: the claim, what it says in a few words, and its quotes."""
+
+    iri: str
+    summary: str  # the value in a few words: "NKGB", "≥ 1600000", "1200000–1500000"
+    period: str | None  # EDTF, as the graph holds it
+    quotes: tuple[str, ...]
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Contradiction:
+    """Two claims of the source that cannot both be true (``gk:contradicts``)."""
+
+    first: ClaimSide
+    second: ClaimSide
+
+
+_SIDES = """
+SELECT ?claim ?label ?valueLabel ?value ?lower ?upper ?period ?reason
+       (GROUP_CONCAT(DISTINCT ?quote; SEPARATOR="\\u001f") AS ?quotes) WHERE {
+  VALUES ?claim { %s }
+  ?claim a gk:Claim .
+  OPTIONAL { ?claim rdfs:label ?label FILTER (LANG(?label) = "en") }
+  OPTIONAL { ?claim gk:value ?value OPTIONAL { ?value rdfs:label ?valueLabel FILTER (LANG(?valueLabel) = "en") } }
+  OPTIONAL { ?claim gk:lowerBound ?lower }
+  OPTIONAL { ?claim gk:upperBound ?upper }
+  OPTIONAL { ?claim gk:period ?period }
+  OPTIONAL { ?claim gk:stanceReason ?reason }
+  OPTIONAL { ?claim gk:evidence ?e OPTIONAL { ?e oa:hasSelector ?s OPTIONAL { ?s oa:exact ?quote } } }
+}
+GROUP BY ?claim ?label ?valueLabel ?value ?lower ?upper ?period ?reason
+"""
+
+
+def contradictions(store: Store, claims) -> list[Contradiction]:
+    """The contradictions (``gk:contradicts``, either direction) that involve any of ``claims``
+    (IRIs), each pair once, both sides with their quotes."""
+    iris = sorted({c for c in claims if c.startswith(ID_NS + "claim/")})
+    if not iris:
+        return []
+    values = " ".join(f"<{i}>" for i in iris)
+    pairs = set()
+    for row in store.query(f"SELECT ?a ?b WHERE {{ VALUES ?a {{ {values} }} {{ ?a gk:contradicts ?b }} UNION {{ ?b gk:contradicts ?a }} }}"):
+        a, b = row["a"].value, row["b"].value
+        pairs.add(tuple(sorted((a, b))))
+    if not pairs:
+        return []
+    involved = sorted({c for pair in pairs for c in pair})
+    sides = {}
+    for row in store.query(_SIDES % " ".join(f"<{i}>" for i in involved)):
+        iri = row["claim"].value
+        value = row["valueLabel"] or row["value"]
+        bounds = "–".join(t.value for t in (row["lower"], row["upper"]) if t is not None)
+        if row["lower"] is not None and row["upper"] is None:
+            bounds = f"≥ {bounds}"
+        elif row["upper"] is not None and row["lower"] is None:
+            bounds = f"≤ {bounds}"
+        what = value.value if value is not None else bounds
+        sides[iri] = ClaimSide(iri, what or (row["label"].value if row["label"] is not None else compact(iri)),
+                               row["period"].value if row["period"] is not None else None,
+                               _split(row["quotes"]), row["reason"].value if row["reason"] is not None else None)
+    return [Contradiction(sides[a], sides[b]) for a, b in sorted(pairs) if a in sides and b in sides]
+
+
+# Claims that the graph must link when they conflict: the same subject (or a part of it) and a
+# property of one value at a time, overlapping periods, different values, none deprecated.
+_CONFLICT_CANDIDATES = """
+SELECT DISTINCT ?a ?b ?s1 ?s2 ?v1 ?v2 ?start1 ?end1 ?start2 ?end2 ?p1 ?p2 WHERE {
+  ?p gk:oneValueAtATime true .
+  ?a a gk:Claim ; gk:property ?p ; gk:subject ?s1 ; gk:value ?v1 ; gk:period ?p1 ; gk:periodStart ?start1 .
+  ?b a gk:Claim ; gk:property ?p ; gk:subject ?s2 ; gk:value ?v2 ; gk:period ?p2 ; gk:periodStart ?start2 .
+  FILTER (STR(?a) < STR(?b) && ?v1 != ?v2)
+  FILTER (?s1 = ?s2 || EXISTS { ?s1 gk:partOf+ ?s2 } || EXISTS { ?s2 gk:partOf+ ?s1 })
+  OPTIONAL { ?a gk:periodEnd ?end1 }
+  OPTIONAL { ?b gk:periodEnd ?end2 }
+  FILTER NOT EXISTS { ?a gk:rank gk:DeprecatedRank }
+  FILTER NOT EXISTS { ?b gk:rank gk:DeprecatedRank }
+  FILTER NOT EXISTS { VALUES ?link { gk:contradicts gk:disputes gk:revises gk:summarises gk:sameFigureAs }
+                      { ?a ?link ?b } UNION { ?b ?link ?a } }
+  # one value within the other (a camp subordinate to the GULAG and to the NKVD that runs it)
+  FILTER NOT EXISTS { ?v1 gk:partOf+ ?v2 }
+  FILTER NOT EXISTS { ?v2 gk:partOf+ ?v1 }
+  FILTER NOT EXISTS { ?c gk:subject ?v1 ; gk:property ?p ; gk:value ?v2 }
+  FILTER NOT EXISTS { ?c gk:subject ?v2 ; gk:property ?p ; gk:value ?v1 }
+}
+"""
+
+
+def _inner(period: str, start: str, end: str | None) -> tuple[str, str]:
+    """The span a period certainly covers, at the precision it is written in: "1930/1934" from
+    the start of 1930 to the start of 1934, so that two periods meeting in a year (an agency
+    until 1934, its successor from 1934) do not overlap."""
+    from .edtf import edtf_bounds
+
+    left, sep, right = period.partition("/")
+    last = right if sep else left
+    if last in ("", ".."):
+        return start, "9999-12-31"
+    return start, edtf_bounds(last).start.isoformat()
+
+
+def unlinked_conflicts(store: Store) -> list[tuple[str, str]]:
+    """Pairs of claims that conflict (see :data:`_CONFLICT_CANDIDATES`) and that no relation
+    links (gk:contradicts, gk:disputes, gk:revises...): each is a contradiction of the source the
+    graph does not show, or a period or value the curators got wrong."""
+    out = []
+    for row in store.query(_CONFLICT_CANDIDATES):
+        a0, a1 = _inner(row["p1"].value, row["start1"].value, row["end1"].value if row["end1"] is not None else None)
+        b0, b1 = _inner(row["p2"].value, row["start2"].value, row["end2"].value if row["end2"] is not None else None)
+        if a0 < b1 and b0 < a1 or a0 == a1 == b0 or b0 == b1 == a0:
+            out.append((row["a"].value, row["b"].value))
+    return sorted(out)

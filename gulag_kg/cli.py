@@ -225,7 +225,7 @@ def _parse_param(ctx, param, values):
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json", "xml", "turtle", "nt", "jsonld"]),
               default=None, help="Result format (default: table on a terminal, tsv otherwise; turtle for CONSTRUCT/DESCRIBE).")
 @click.option("--param", "params", multiple=True, callback=_parse_param, metavar="NAME=VALUE",
-              help="Bind a variable: an IRI <...>, a prefixed name, a number, \"text\"@lang or text. Repeatable.")
+              help="Bind a variable. A named query's parameter takes what its type says (--list): an entity by label in any language, prefixed name or IRI; a year as an integer. Elsewhere: an IRI <...>, a prefixed name, a number, \"text\"@lang or text. Repeatable.")
 @click.option("--list", "list_queries", is_flag=True, help="List the shipped named queries.")
 @click.option("--allow-service", is_flag=True, help="Allow SERVICE calls to remote endpoints (network access).")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
@@ -254,8 +254,9 @@ def query(settings: Settings, query: str | None, fmt: str | None, params: dict, 
         library = named_queries()
         width = max(len(n) for n in library)
         for name, q in library.items():
-            params_text = f"  [--param {' --param '.join(p.split()[0] + '=...' for p in q.params)}]" if q.params else ""
-            click.echo(f"{name.ljust(width)}  {q.title}{params_text}")
+            click.echo(f"{name.ljust(width)}  {q.title}")
+            for p in q.params:  # each parameter's type, default and an example
+                click.echo(f"{' ' * width}    {p.usage()}")
         return
     if query is None:
         raise click.UsageError("give a QUERY (inline SPARQL, a .rq file or a named query), or --list")
@@ -325,8 +326,11 @@ def describe(settings: Settings, thing: str, fmt: str) -> None:
     from .render import to_json
     from .text import render_description
 
+    from .claims import contradictions
+
     description = settings.kg().describe(thing)
-    click.echo(to_json(description) if fmt == "json" else render_description(description))
+    conflicts = contradictions(settings.kg().store, [c.iri for c in description.claims]) if fmt == "text" else ()
+    click.echo(to_json(description) if fmt == "json" else render_description(description, conflicts=conflicts))
 
 
 @cli.command()
@@ -344,6 +348,7 @@ def claims(settings: Settings, thing: str, property: str | None, quotes: bool, f
         gulag-kg claims gulag deaths --quotes
         gulag-kg claims gulag prisonerPopulation --format csv
     """
+    from .claims import contradictions
     from .render import to_json
     from .text import render_claims
 
@@ -353,7 +358,8 @@ def claims(settings: Settings, thing: str, property: str | None, quotes: bool, f
         click.echo(f"no claims{what} about {thing}", err=True)
         return
     fmt = fmt or ("table" if _is_terminal() else "tsv")
-    click.echo(to_json(rows) if fmt == "json" else render_claims(rows, fmt=fmt, quotes=quotes))
+    conflicts = contradictions(settings.kg().store, [r.iri for r in rows]) if fmt == "table" else ()
+    click.echo(to_json(rows) if fmt == "json" else render_claims(rows, fmt=fmt, quotes=quotes, conflicts=conflicts))
 
 
 @cli.command()
@@ -368,12 +374,14 @@ def timeline(settings: Settings, thing: str, quotes: bool) -> None:
         gulag-kg timeline GULAG
         gulag-kg timeline NKVD --quotes
     """
+    from .claims import contradictions
     from .text import render_timeline
 
     kg = settings.kg()
     entity = kg.resolve(thing)
     entries = kg.timeline(thing)
-    click.echo(render_timeline(entity, entries, quotes=quotes))
+    conflicts = contradictions(kg.store, [e.iri for e in entries])
+    click.echo(render_timeline(entity, entries, quotes=quotes, conflicts=conflicts))
 
 
 @cli.command()
@@ -457,9 +465,12 @@ def coverage(settings: Settings, missing: bool, fmt: str) -> None:
               help="Image file (.png or .svg). Default: gulag-<quantity>.png")
 @pass_settings
 def plot(settings: Settings, quantity: str, output: Path | None) -> None:
-    """Chart every claim about the Gulag's prisoner population or deaths over time.
+    """Chart every claim about the Gulag's prisoner population or deaths.
 
-    One series per claimant; ranges are drawn as bands, periods as horizontal bars.
+    One row per claim, named by its claimant and work: the period it covers beside its figure,
+    on an axis from zero (or labelled as cut). Totals over a period, levels at a time and figures
+    per year stand in sections of their own; claims that are not numbers of people (shares,
+    rates) are listed under the chart with the reason. The SVG keeps its text as text.
 
     \b
     Example:
@@ -468,8 +479,11 @@ def plot(settings: Settings, quantity: str, output: Path | None) -> None:
     from .plot import plot_quantity
 
     output = output or Path(f"gulag-{quantity}.png")
-    count = plot_quantity(settings.kg().store, quantity, output)
-    click.echo(f"plotted {count} claims to {output}", err=True)
+    chart = plot_quantity(settings.kg().store, quantity, output)
+    click.echo(f"drew {len(chart.rows)} claims to {output}; listed {len(chart.not_drawn)} more under the chart "
+               "(not numbers of people)" if chart.not_drawn else f"drew {len(chart.rows)} claims to {output}", err=True)
+    for n in chart.not_drawn:
+        click.echo(f"  not drawn: {n.claim} — {n.reason}", err=True)
 
 
 # --- serve ----------------------------------------------------------------------------------

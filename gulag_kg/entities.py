@@ -115,9 +115,10 @@ def resolve_entity(store: Store, thing: str) -> Entity:
         listing = "; ".join(f"{compact(i)} ({index[i]['en'] or ''})" for i in matches[:10])
         raise AmbiguousEntityError(f"{thing!r} names {len(matches)} entities: {listing}. Name one by its prefixed name.")
     by_label = {}
-    for i, e in index.items():
-        for label in e["labels"]:
-            by_label.setdefault(_norm(label), i)
+    for names_only in (True, False):  # a name beats another entity's alternative name ("NKVD")
+        for i, e in index.items():
+            for label in (e["names"] if names_only else e["labels"]):
+                by_label.setdefault(_norm(label), i)
     close = get_close_matches(wanted, list(by_label), n=5, cutoff=0.6)
     hint = ""
     if close:

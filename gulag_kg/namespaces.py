@@ -135,6 +135,27 @@ class GK(DefinedNamespace):
     linkNote: URIRef
     linkScore: URIRef
     linkMethod: URIRef
+    # issue 13: contradictions, source defects, places near others, one kind of quantity per property
+    contradicts: URIRef
+    oneValueAtATime: URIRef
+    allowedUnit: URIRef
+    SourceDefect: URIRef
+    Retired: URIRef
+    near: URIRef
+    locatedNear: URIRef
+    termProposedBy: URIRef
+    annualDeaths: URIRef
+    shareOfDeaths: URIRef
+    percentIncrease: URIRef
+    percentDecrease: URIRef
+    proportion: URIRef
+    ratio: URIRef
+    relativeMortality: URIRef
+    campsSetUp: URIRef
+    campsDisbanded: URIRef
+    numberOfCampAdministrations: URIRef
+    numberOfItems: URIRef
+    foodRation: URIRef
 
 
 ORG = Namespace("http://www.w3.org/ns/org#")

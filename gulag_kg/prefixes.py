@@ -54,3 +54,11 @@ PREFIXES: dict[str, str] = {
     "agent": ID_NS + "agent/",
     "link": ID_NS + "link/",
 }
+
+
+def expand(name: str) -> str:
+    """The IRI of a prefixed name of the project (``agency:nkvd``); anything else unchanged."""
+    prefix, sep, local = name.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        return PREFIXES[prefix] + local
+    return name

@@ -28,6 +28,7 @@ import pyoxigraph as ox
 
 from . import paths, workers
 from .errors import QueryError
+from .params import QueryParameter, bind_parameters, parse_parameters
 from .prefixes import PREFIXES
 from .store import Store
 
@@ -36,26 +37,23 @@ from .store import Store
 
 @dataclass(frozen=True)
 class NamedQuery:
-    """A shipped ``.rq`` file: its name (file stem), one-line title and parameters."""
+    """A shipped ``.rq`` file: its name (file stem), one-line title and declared parameters."""
 
     name: str
     title: str
     text: str
-    params: tuple[str, ...] = field(default=())
+    params: tuple[QueryParameter, ...] = field(default=())
     path: Path | None = None
 
 
-def _parse_header(text: str) -> tuple[str, tuple[str, ...]]:
-    title, params = "", []
+def _parse_title(text: str) -> str:
     for line in text.splitlines():
         if not line.startswith("#"):
             break
         key, _, value = line.lstrip("# ").partition(":")
         if key == "title":
-            title = value.strip()
-        elif key == "param":
-            params.append(value.strip())
-    return title, tuple(params)
+            return value.strip()
+    return ""
 
 
 def named_queries() -> dict[str, NamedQuery]:
@@ -63,14 +61,16 @@ def named_queries() -> dict[str, NamedQuery]:
     out = {}
     for path in sorted(paths.queries_dir().glob("*.rq")):
         text = path.read_text(encoding="utf-8")
-        title, params = _parse_header(text)
-        out[path.stem] = NamedQuery(path.stem, title, text, params, path)
+        out[path.stem] = NamedQuery(path.stem, _parse_title(text), text, parse_parameters(text), path)
     return out
 
 
 # --- reading the query --------------------------------------------------------------------
 
-_LOOKS_LIKE_SPARQL = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE|INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b", re.I)
+# A named query's name is one word of letters, digits and dashes; anything else (spaces, braces,
+# a variable) is SPARQL text, so that a typo in a keyword is reported as a syntax error of the
+# query, not as an unknown name.
+_QUERY_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 
 
 def read_query(query: str) -> tuple[str, str]:
@@ -78,7 +78,7 @@ def read_query(query: str) -> tuple[str, str]:
     library = named_queries()
     if query in library:
         return library[query].text, f"named query {query!r}"
-    if query.endswith((".rq", ".sparql")):
+    if query.endswith((".rq", ".sparql")) and "\n" not in query and "{" not in query:
         path = Path(query)
         try:
             return path.read_text(encoding="utf-8"), str(path)
@@ -86,7 +86,7 @@ def read_query(query: str) -> tuple[str, str]:
             raise QueryError(f"{query}: no such query file") from None
         except (OSError, UnicodeDecodeError) as exc:
             raise QueryError(f"{query}: cannot read the query file: {exc}") from None
-    if _LOOKS_LIKE_SPARQL.search(query):
+    if not _QUERY_NAME.fullmatch(query.strip()):
         return query, "query"
     from difflib import get_close_matches
 
@@ -151,6 +151,39 @@ def _token_regex(ascii_only: bool) -> re.Pattern:
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
 
+def _position(query: str, pos: int) -> tuple[int, int]:
+    """(line, column) of a character offset, both counted from 1."""
+    return query.count("\n", 0, pos) + 1, pos - (query.rfind("\n", 0, pos) + 1) + 1
+
+
+def _scan(query: str, origin: str) -> tuple[tuple[str, str, int], ...]:
+    """(kind, text, offset) of each token. Each query is read by several checks (read-only,
+    parameters, nesting, form), and a server sees the same queries again and again: the last
+    short ones read are remembered."""
+    if len(query) <= 16_384:
+        return _recent_scans(query, origin)
+    return _read_tokens(query, origin)
+
+
+def _read_tokens(query: str, origin: str) -> tuple[tuple[str, str, int], ...]:
+    out = []
+    pos = 1 if query.startswith("\ufeff") else 0
+    token = _token_regex(query[pos:].isascii())
+    while pos < len(query):
+        m = token.match(query, pos)
+        if m is None:
+            line, column = _position(query, pos)
+            raise QueryError(f"{origin}, line {line}, column {column}: SPARQL syntax error: "
+                             f"{query[pos]!r} starts no SPARQL token")
+        if m.lastgroup not in ("ws", "comment"):
+            out.append((m.lastgroup, m.group(), pos))
+        pos = m.end()
+    return tuple(out)
+
+
+_recent_scans = functools.lru_cache(maxsize=256)(_read_tokens)
+
+
 def tokens(query: str, *, origin: str = "query") -> list[tuple[str, str]]:
     """The query's SPARQL tokens as (kind, text), whitespace and comments left out.
 
@@ -159,31 +192,7 @@ def tokens(query: str, *, origin: str = "query") -> list[tuple[str, str]]:
     >>> tokens('ASK { ?s ex:p\\\\# "x" } # SERVICE')
     [('word', 'ASK'), ('punct', '{'), ('var', '?s'), ('pname', 'ex:p\\\\#'), ('string', '"x"'), ('punct', '}')]
     """
-    # Each query is read by several checks (read-only, parameters, nesting, form); a server
-    # sees the same queries again and again: remember the last short ones read.
-    if len(query) <= 16_384:
-        return list(_recent_tokens(query, origin))
-    return list(_read_tokens(query, origin))
-
-
-def _read_tokens(query: str, origin: str) -> tuple[tuple[str, str], ...]:
-    out = []
-    pos = 1 if query.startswith("\ufeff") else 0
-    token = _token_regex(query[pos:].isascii())
-    while pos < len(query):
-        m = token.match(query, pos)
-        if m is None:
-            line = query.count("\n", 0, pos) + 1
-            column = pos - (query.rfind("\n", 0, pos) + 1) + 1
-            raise QueryError(f"{origin}, line {line}, column {column}: SPARQL syntax error: "
-                             f"{query[pos]!r} starts no SPARQL token")
-        if m.lastgroup not in ("ws", "comment"):
-            out.append((m.lastgroup, m.group()))
-        pos = m.end()
-    return tuple(out)
-
-
-_recent_tokens = functools.lru_cache(maxsize=256)(_read_tokens)
+    return [(kind, text) for kind, text, _ in _scan(query, origin)]
 
 
 def keywords(query: str) -> list[str]:
@@ -195,14 +204,70 @@ def keywords(query: str) -> list[str]:
     return [text.upper() for kind, text in tokens(query) if kind == "word"]
 
 
+_QUERY_FORMS = {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}
+
+
+def check_syntax(query: str, *, origin: str = "query") -> None:
+    """Report, before the engine sees it, what the engine would report badly: a query that does
+    not start with a query form (``SELEC ?s ...``), and a prefix that is declared nowhere.
+
+    Both raise :class:`QueryError` with the line and column. The project's prefixes (``gk:``,
+    ``rdfs:``...) are declared for every query.
+
+    >>> check_syntax("SELEC ?s WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    ...
+    gulag_kg.errors.QueryError: query, line 1, column 1: SPARQL syntax error: a query starts with SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX and BASE declarations), not 'SELEC'
+    """
+    scanned = _scan(query, origin)
+    declared = set(PREFIXES)
+    i = 0
+    while i < len(scanned):  # the prologue: PREFIX p: <iri> and BASE <iri>
+        kind, text, _ = scanned[i]
+        if kind == "word" and text.upper() == "PREFIX" and i + 1 < len(scanned) and scanned[i + 1][0] == "pname":
+            declared.add(scanned[i + 1][1].split(":", 1)[0])
+            i += 3
+        elif kind == "word" and text.upper() == "BASE":
+            i += 2
+        else:
+            break
+    if i < len(scanned):
+        kind, text, pos = scanned[i]
+        upper = text.upper()
+        if not (kind == "word" and (upper in _QUERY_FORMS or upper in _UPDATE_WORDS)):
+            line, column = _position(query, pos)
+            raise QueryError(f"{origin}, line {line}, column {column}: SPARQL syntax error: a query starts with SELECT, ASK, "
+                             f"CONSTRUCT or DESCRIBE (after any PREFIX and BASE declarations), not {text!r}")
+    for kind, text, pos in scanned[i:]:
+        if kind == "pname":
+            prefix = text.split(":", 1)[0]
+            if prefix not in declared:
+                line, column = _position(query, pos)
+                known = ", ".join(f"{p}:" for p in list(PREFIXES)[:12])
+                raise QueryError(f"{origin}, line {line}, column {column}: SPARQL syntax error: unknown prefix {prefix + ':'!r} "
+                                 f"in {text!r}; declare it (PREFIX {prefix}: <...>) or use a declared one ({known}, ...)")
+
+
+def tidy_engine_message(message: str) -> str:
+    """The engine's syntax message on one line, without the Unicode ranges it lists as the
+    characters it expected (``expected one of OPTIONAL, ['A' ..= 'Z' | ...]`` -> ``expected one
+    of OPTIONAL, a name``)."""
+    text = " ".join(message.split())
+    text = re.sub(r"\[[^\]]*(?:\.\.=|'\\u\{)[^\]]*\]", "a name character", text)
+    text = re.sub(r"(, a name character)+", ", a name character", text)
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
 def check_read_only(query: str, *, allow_service: bool = False, origin: str = "query") -> None:
-    """Raise :class:`QueryError` for updates, and for ``SERVICE`` unless allowed."""
+    """Raise :class:`QueryError` for updates, and for ``SERVICE`` unless allowed (after
+    :func:`check_syntax`)."""
     words = [text.upper() for kind, text in tokens(query, origin=origin) if kind == "word"]
     updates = sorted(_UPDATE_WORDS.intersection(words) - {"WITH"} or _UPDATE_WORDS.intersection(words))
     if updates:
         raise QueryError(f"updates are not allowed: the query uses {', '.join(updates)}; gulag-kg query is read-only")
     if "SERVICE" in words and not allow_service:
         raise QueryError("SERVICE calls are refused: they would fetch data from the network; pass --allow-service to allow them")
+    check_syntax(query, origin=origin)
 
 
 # --- parameters ---------------------------------------------------------------------------
@@ -240,15 +305,29 @@ def parse_param_value(value: str) -> ox.NamedNode | ox.Literal:
     return ox.Literal(m.group(1) if m else value)
 
 
-def parse_params(pairs: dict[str, str], query: str) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+def parse_params(pairs: dict, query: str, *, store=None) -> dict[ox.Variable, ox.NamedNode | ox.Literal]:
+    """Bindings for a query's variables. Values may be RDF terms (taken as they are) or strings.
+
+    A string for a parameter the query's header declares (see :mod:`gulag_kg.params`) is resolved
+    in ``store`` by its type (a label in any language for an entity, an integer for a year...);
+    any other string is read by :func:`parse_param_value`. Declared parameters with a default
+    are bound to it when not given, so that their column of the answer is never blank."""
     variables = {text[1:] for kind, text in tokens(query) if kind == "var"}
+    declared = parse_parameters(query)
     out = {}
     for name, value in pairs.items():
         name = name.lstrip("?$")
         if name not in variables:
             known = ", ".join(sorted(variables)) or "none"
             raise QueryError(f"parameter {name!r} is not a variable of the query (its variables: {known})")
-        out[ox.Variable(name)] = parse_param_value(value)
+        if isinstance(value, (ox.NamedNode, ox.Literal)):
+            out[ox.Variable(name)] = value
+        elif not any(p.name == name for p in declared) or store is None:
+            out[ox.Variable(name)] = parse_param_value(value)
+    if store is not None and declared:
+        resolved = bind_parameters(store, tuple(p for p in declared if p.name in variables),
+                                   {k.lstrip("?$"): v for k, v in pairs.items()})
+        out.update({ox.Variable(name): term for name, term in resolved.items()})
     return out
 
 
@@ -296,7 +375,7 @@ def _syntax_error(exc: SyntaxError, origin: str) -> QueryError:
     message = str(exc)
     m = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
     if m:
-        return QueryError(f"{origin}, line {m.group(1)}, column {m.group(2)}: SPARQL syntax error: {m.group(3)}")
+        return QueryError(f"{origin}, line {m.group(1)}, column {m.group(2)}: SPARQL syntax error: {tidy_engine_message(m.group(3))}")
     return QueryError(f"{origin}: SPARQL syntax error: {message}")
 
 
@@ -453,7 +532,7 @@ def execute(store: Store, query: str, *, params: dict[str, str] | None = None,
     """
     check_read_only(query, allow_service=allow_service, origin=origin)
     check_nesting(query, origin=origin)
-    substitutions = parse_params(params or {}, query) or None
+    substitutions = parse_params(params or {}, query, store=store) or None
     union = not uses_from(query)
     if timeout is not None and timeout <= 0:
         raise QueryError(f"the time limit must be positive, not {timeout:g} s")

@@ -1,14 +1,24 @@
-"""Writing query results in the SPARQL 1.1 result formats, or as a table for people."""
+"""Writing query results in the SPARQL 1.1 result formats, or as a table for people.
+
+When a result holds claims that the source contradicts elsewhere (``gk:contradicts``), the table
+for people ends with both sides of each conflict and their quotes; the machine formats stay
+standard, and a one-line note on stderr says which claims are contradicted.
+"""
 
 from __future__ import annotations
 
+import re
 import sys
 from typing import BinaryIO
 
 import pyoxigraph as ox
 
+from .claims import contradictions
+from .entities import compact
 from .errors import QueryError
 from .query import execute, read_query
+from .render import format_table, term_text
+from .text import render_contradictions
 from .store import Store
 
 _RESULT_FORMATS = {
@@ -18,6 +28,7 @@ _RESULT_FORMATS = {
     "tsv": ox.QueryResultsFormat.TSV,
 }
 _GRAPH_FORMATS = {"turtle": "turtle", "nt": "nt", "jsonld": "jsonld"}
+_CLAIM_IRI = re.compile(rb"https://w3id\.org/gulag-kg/id/claim/[A-Za-z0-9._~%-]+")
 
 
 def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt: str,
@@ -44,16 +55,32 @@ def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt:
         return
     if fmt in _GRAPH_FORMATS:
         raise QueryError(f"--format {fmt} is for CONSTRUCT and DESCRIBE queries; use table, csv, tsv, json or xml")
-    if fmt == "table":
-        from .render import format_table, term_text
-
-        if isinstance(result, ox.QueryBoolean):
+    if isinstance(result, ox.QueryBoolean):
+        if fmt == "table":
             out.write(b"true\n" if bool(result) else b"false\n")
-            return
-        variables = [v.value for v in result.variables]
-        rows = [[term_text(solution[v]) for v in variables] for solution in result]
-        out.write((format_table(variables, rows) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n").encode("utf-8"))
+        else:
+            out.write(result.serialize(format=_RESULT_FORMATS[fmt]))
+            out.write(b"\n" if fmt in ("json", "xml") else b"")
         return
-    out.write(result.serialize(format=_RESULT_FORMATS[fmt]))
+    if fmt == "table":
+        variables = [v.value for v in result.variables]
+        solutions = list(result)
+        rows = [[term_text(solution[v]) for v in variables] for solution in solutions]
+        text = format_table(variables, rows) + f"\n({len(rows)} row{'s' if len(rows) != 1 else ''})\n"
+        conflicts = contradictions(store, {t.value for s in solutions for t in (s[v] for v in variables)
+                                           if isinstance(t, ox.NamedNode)})
+        if conflicts:
+            text += "\n" + render_contradictions(conflicts) + "\n"
+        out.write(text.encode("utf-8"))
+        return
+    data = result.serialize(format=_RESULT_FORMATS[fmt])
+    out.write(data)
     if fmt in ("json", "xml"):
         out.write(b"\n")
+    # The machine formats stay standard: the conflicts go to stderr, found by the claims' IRIs.
+    conflicts = contradictions(store, {m.decode("utf-8") for m in _CLAIM_IRI.findall(data)})
+    if conflicts:
+        out.flush()
+        pairs = "; ".join(f"{compact(k.first.iri)} contradicts {compact(k.second.iri)}" for k in conflicts)
+        print(f"note: conflicting claims in this result: {pairs} (--format table shows both sides with their quotes)",
+              file=sys.stderr)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import json
+import re
 import shutil
 from collections.abc import Sequence
 from dataclasses import asdict, is_dataclass
@@ -14,9 +16,62 @@ import pyoxigraph as ox
 from .entities import compact
 
 
+_EDTF_DATE = re.compile(r"^(?P<year>-?\d{2}[\dX]{2})(?:-(?P<month>\d\d)(?:-(?P<day>\d\d))?)?(?P<q>[~?%])?$")
+
+
+def _edtf_date_text(text: str) -> str:
+    m = _EDTF_DATE.match(text)
+    if not m:
+        return text
+    year = m["year"]
+    if year.endswith("XX"):
+        words = f"{year[:2]}00s"
+    elif year.endswith("X"):
+        words = f"{year[:3]}0s"
+    else:
+        words = year
+    if m["month"]:
+        month = int(m["month"])
+        words = f"{calendar.month_name[month] if 1 <= month <= 12 else m['month']} {words}"
+        if m["day"]:
+            words = f"{int(m['day'])} {words}"
+    if m["q"] in ("~", "%"):
+        words = "c. " + words
+    if m["q"] in ("?", "%"):
+        words += " (uncertain)"
+    return words
+
+
+def edtf_text(value: str | None) -> str:
+    """An EDTF date or interval in words, for people.
+
+    >>> [edtf_text(v) for v in ("1934/1953", "193X/195X", "1930-04-25", "1953-01~", "1930/..", "../1922", "/1944-06~")]
+    ['1934–1953', '1930s–1950s', '25 April 1930', 'c. January 1953', '1930 onwards', 'until 1922', 'until c. June 1944 (start unknown)']
+    >>> edtf_text("1946~/1955~")
+    'c. 1946 – c. 1955'
+    """
+    if not value:
+        return ""
+    text = value.strip()
+    if "/" not in text:
+        return _edtf_date_text(text)
+    left, _, right = text.partition("/")
+    if left in ("", "..") and right in ("", ".."):
+        return "any time"
+    if right in ("", ".."):
+        return f"{_edtf_date_text(left)} onwards" if right == ".." else f"from {_edtf_date_text(left)} (end unknown)"
+    if left in ("", ".."):
+        return f"until {_edtf_date_text(right)}" + (" (start unknown)" if left == "" else "")
+    a, b = _edtf_date_text(left), _edtf_date_text(right)
+    return f"{a} – {b}" if " " in a or " " in b else f"{a}–{b}"
+
+
+_EDTF = "http://id.loc.gov/datatypes/edtf/EDTF"
+
+
 def term_text(term) -> str:
     """A term as a person reads it: prefixed names for IRIs, the lexical form of literals
-    (without datatype or language: the machine formats keep those)."""
+    (without datatype or language: the machine formats keep those), EDTF dates in words."""
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
@@ -24,22 +79,25 @@ def term_text(term) -> str:
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     if isinstance(term, ox.Literal):
+        if term.datatype is not None and term.datatype.value == _EDTF:
+            return edtf_text(term.value)
         return term.value
     return str(term)
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_width: int | None = None,
-                 overflow_last: bool = False) -> str:
-    """An aligned plain-text table; long cells are cut with an ellipsis to fit the terminal
-    (except the last column with ``overflow_last``, e.g. identifiers a reader copies)."""
+                 overflow_last: bool = False, keep: Sequence[str] = ()) -> str:
+    """An aligned plain-text table; long cells are cut with an ellipsis to fit the terminal,
+    the widest first, except the last column with ``overflow_last`` (identifiers a reader copies)
+    and the columns named in ``keep`` (figures, which must never be cut)."""
     width = max_width or shutil.get_terminal_size((160, 24)).columns
     cells = [[str(c).replace("\n", " ") for c in row] for row in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     budget = max(width - 2 * (len(headers) - 1), 20)
-    shrinkable = list(range(len(widths) - 1 if overflow_last else len(widths)))
-    if overflow_last:
-        budget -= widths[-1]
-    while sum(widths[i] for i in shrinkable) > budget and max(widths[i] for i in shrinkable) > 12:
+    fixed = {i for i, h in enumerate(headers) if h in keep} | ({len(widths) - 1} if overflow_last else set())
+    shrinkable = [i for i in range(len(widths)) if i not in fixed]
+    budget -= sum(widths[i] for i in fixed)
+    while shrinkable and sum(widths[i] for i in shrinkable) > budget and max(widths[i] for i in shrinkable) > 12:
         i = max(shrinkable, key=lambda k: widths[k])
         widths[i] -= 1
 
@@ -48,8 +106,7 @@ def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]], *, max_w
 
     lines = ["  ".join(fit(h, w).ljust(w) for h, w in zip(headers, widths)).rstrip(),
              "  ".join("-" * w for w in widths)]
-    last = len(widths) - 1
-    lines += ["  ".join((c if overflow_last and i == last else fit(c, w)).ljust(w)
+    lines += ["  ".join((c if i in fixed else fit(c, w)).ljust(w)
                         for i, (c, w) in enumerate(zip(r, widths))).rstrip() for r in cells]
     return "\n".join(lines)
 

@@ -1,4 +1,8 @@
-"""An organisation's or a place's history in order, each line with its source."""
+"""An organisation's or a place's history in order, each line with its source.
+
+Where the source's own wording is garbled or inconsistent, the history shows the note on that
+defect (``gk:SourceDefect``) in its place, never a fact made up from it.
+"""
 
 from __future__ import annotations
 
@@ -23,7 +27,7 @@ SELECT ?entity ?event ?date ?start ?changeType ?original ?resulting ?quote WHERE
 """
 
 _CLAIMS = """
-SELECT ?entity ?claim ?property ?value ?period ?start ?claimant ?quote ?direction WHERE {
+SELECT ?entity ?claim ?property ?value ?period ?start ?claimant ?quote ?direction ?qualifier WHERE {
   VALUES ?property { gk:subordinateTo gk:head gk:establishedBy gk:abolishedBy gk:existence gk:locatedIn gk:imprisonedIn gk:heldBy }
   { ?claim gk:subject ?entity ; gk:property ?property . OPTIONAL { ?claim gk:value ?value } BIND ("out" AS ?direction) }
   UNION
@@ -32,7 +36,18 @@ SELECT ?entity ?claim ?property ?value ?period ?start ?claimant ?quote ?directio
   OPTIONAL { ?claim gk:period ?period }
   OPTIONAL { ?claim gk:periodStart ?start }
   OPTIONAL { ?claim gk:claimant ?claimant }
+  OPTIONAL { ?claim gk:qualifier ?qualifier }
   OPTIONAL { ?claim gk:evidence/oa:hasSelector/oa:exact ?quote }
+}
+"""
+
+_DEFECTS = """
+SELECT ?entity ?note ?date ?start ?label ?quote WHERE {
+  ?note a gk:SourceDefect ; dcterms:subject ?entity .
+  OPTIONAL { ?note gk:date ?date }
+  OPTIONAL { ?note gk:periodStart ?start }
+  OPTIONAL { ?note rdfs:label ?label FILTER (LANG(?label) = "en") }
+  OPTIONAL { ?note gk:evidence/oa:hasSelector/oa:exact ?quote }
 }
 """
 
@@ -49,6 +64,8 @@ SELECT ?entity ?event ?date ?start ?type ?quote WHERE {
 _PHRASES = {
     ("subordinateTo", "out"): "subordinate to {value}",
     ("subordinateTo", "in"): "{value} subordinate to it",
+    ("locatedNear", "out"): "located near {value}",
+    ("locatedNear", "in"): "{value} located near here",
     ("head", "out"): "headed by {value}",
     ("head", "in"): "head of {value}",
     ("establishedBy", "out"): "established by {value}",
@@ -103,11 +120,19 @@ def build_timeline(store: Store, iri: str) -> list[TimelineEntry]:
         prop = row["property"].value.rsplit("#", 1)[-1]
         phrase = _PHRASES.get((prop, row["direction"].value), prop + " {value}")
         what = phrase.format(value=label(row["value"]))
+        if prop in ("establishedBy", "abolishedBy", "heldBy") and row["qualifier"] is not None:
+            what += f" ({row['qualifier'].value})"  # "began to form the gulag system" is not "established"
         entries.setdefault(row["claim"].value, TimelineEntry(
             row["period"].value if row["period"] is not None else "",
             row["start"].value if row["start"] is not None else "",
             what, f"claimed by {label(row['claimant'])}" if row["claimant"] is not None else "",
             row["quote"].value if row["quote"] is not None else "", row["claim"].value))
+    for row in store.query(_DEFECTS, substitutions=subs):
+        note = row["note"].value
+        entries.setdefault(note, TimelineEntry(
+            row["date"].value if row["date"] is not None else "", row["start"].value if row["start"] is not None else "",
+            f"note on the source: {row['label'].value if row['label'] is not None else english_label(store, note)}",
+            "defect of the source", row["quote"].value if row["quote"] is not None else "", note))
     for row in store.query(_EVENTS, substitutions=subs):
         event = row["event"].value
         if event in entries:

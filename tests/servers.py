@@ -74,11 +74,17 @@ def oxigraph_server(*, union_default_graph: bool = False, timeout_s: int | None 
                 time.sleep(0.1)
         yield OxigraphServer(base)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a server and wait for it (kill it if it will not go)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
 
 
 @dataclass
@@ -129,9 +135,4 @@ def gulag_kg_server(*serve_args: str, global_args: tuple[str, ...] = (), env: di
         url = re.search(r"at (http://\S+)/sparql", "".join(log)).group(1)
         yield GulagKgServer(url, process, log)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        stop(process)

@@ -321,10 +321,10 @@ async def _sparql(request: Request) -> Response:
 def _check(text: str, settings: WebSettings) -> str:
     """The query's form, after the checks made before any engine sees it."""
     try:
-        queries.tokens(text)
+        queries.check_syntax(text)
     except QueryError as exc:
         raise Refusal(400, str(exc)) from None
-    try:
+    try:  # the syntax is sound: what is left to refuse is an update or SERVICE
         queries.check_read_only(text, allow_service=settings.allow_service)
     except QueryError as exc:
         message = str(exc).replace("pass --allow-service to allow them", "this endpoint does not allow them")
