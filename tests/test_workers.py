@@ -104,7 +104,7 @@ def test_the_server_s_total_memory_cap_stops_the_largest_query_and_refuses_new_o
         thread.join(5)
         assert outcome and outcome[0].reason == "server-memory"
         assert f"memory limit of {limit_mb:,} MB" in outcome[0].detail
-        pool.enforce_total_memory(limit_mb)  # the stopped query's memory is back
+        pool.enforce_total_memory(limit_mb + 500)  # back under a cap: queries are taken again
         assert pool.refusing is None
         pool.enforce_total_memory(1)  # over the cap: new queries are refused at once
         with pytest.raises(workers.WorkerFailure) as info:

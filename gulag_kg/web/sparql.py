@@ -486,9 +486,27 @@ def named_queries_for_ui() -> list[dict]:
         while head < len(lines) and lines[head].startswith("#"):
             head += 1
         prefix_lines = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in used if p in PREFIXES and p not in declared]
-        text = "\n".join(lines[:head] + prefix_lines + lines[head:]) + "\n"
-        out.append({"name": q.name, "title": q.title, "params": list(q.params), "text": text})
+        hints = [f"# to choose ?{p.name}, add at the start of WHERE: VALUES ?{p.name} {{ {_sparql_value(p)} }}"
+                 for p in q.params]
+        text = "\n".join(lines[:head] + hints + prefix_lines + lines[head:]) + "\n"
+        params = [f"{p.name} ({p.type_label})" + (f": {p.description}" if p.description else "")
+                  + (f", default {p.default}" if p.default is not None else "") for p in q.params]
+        out.append({"name": q.name, "title": q.title, "params": params, "text": text})
     return out
+
+
+def _sparql_value(parameter) -> str:
+    """A value of a named query's parameter as SPARQL (its example, when that is one)."""
+    for value in (parameter.example, parameter.default):
+        if value is None:
+            continue
+        if parameter.type.startswith("xsd:") and re.fullmatch(r"-?\d+(\.\d+)?", value):
+            return value
+        if parameter.type.startswith("xsd:"):
+            return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        if re.fullmatch(r"[a-z][\w-]*:[\w.-]+", value) and value.split(":", 1)[0] in PREFIXES:
+            return value
+    return "<...>"
 
 
 _TEMPLATES = None
