@@ -563,6 +563,35 @@ def serve(settings: Settings, host: str, port: int, max_rows: int, timeout: floa
         announce=lambda url: click.echo(f"serving {kg.store.description} at {url}/sparql (Ctrl-C stops)", err=True))
 
 
+@cli.command()
+@click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--sparql-url", default=None, metavar="URL",
+              help="A SPARQL endpoint serving the same graph, to link from the pages (a static site has none).")
+@pass_settings
+def publish(settings: Settings, directory: Path, sparql_url: str | None) -> None:
+    """Write the whole site to DIRECTORY as static files, for any static host.
+
+    The same pages as 'serve' (a page and Turtle, JSON-LD, N-Triples, RDF/XML, N-Quads and TriG
+    per resource), the map, the charts, the named queries with their answers, the ontology, the
+    vocabularies, dumps of each graph and of the whole graph, and a search index for the search
+    page's script. Links are relative: the site works under any base URL. An earlier publish in
+    DIRECTORY is replaced only once the new site is complete; another non-empty directory is
+    refused.
+
+    \b
+    Example:
+        gulag-kg publish site/
+        python -m http.server --directory site/ 8000
+        gulag-kg --data gulagmap.trig publish site/
+    """
+    from .web.publish import publish_site
+
+    report = publish_site(settings.kg(), directory, sparql_url=sparql_url,
+                          progress=lambda message: click.echo(message, err=True))
+    click.echo(f"wrote {report.files:,} files ({report.bytes / 1e6:.1f} MB) to {report.directory}: "
+               f"{report.pages:,} pages and {report.rdf_documents:,} RDF documents for {report.resources:,} resources", err=True)
+
+
 # --- links ----------------------------------------------------------------------------------
 
 

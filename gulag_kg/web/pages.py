@@ -1,63 +1,92 @@
-"""The home page and the linked-data IRIs under ``/id/``, by content negotiation."""
+"""The routes of the pages for people and of the linked-data IRIs (``/id/``, ``/vocab/``,
+``/graph/``, ``/ontology``, ``/context.jsonld``).
+
+Every path is answered by :class:`gulag_kg.web.site.Site`, the same code ``gulag-kg publish``
+writes files with. An IRI without extension answers **303 See Other** to its document in the
+format the ``Accept`` header prefers (see :mod:`gulag_kg.web.linked_data`); every response of these
+routes carries ``Vary: Accept`` and, for text, ``charset=utf-8``.
+"""
 
 from __future__ import annotations
 
-import pyoxigraph as ox
+import threading
+import urllib.parse
+from pathlib import Path
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
-from starlette.routing import Route
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
 
-from ..export import serialize_quads
-from ..prefixes import ID_NS
-from ..version import __version__
-from .negotiation import negotiate
+from .linked_data import negotiate_document, offered_types
+from .site import Site
+from .urls import IRI_DOCUMENTS, IRI_ROOTS, split_extension
 
-_GRAPH_TYPES = {"text/turtle": "turtle", "application/n-triples": "nt", "application/ld+json": "jsonld"}
-_DESCRIBE = """
-CONSTRUCT { ?s ?p ?o . ?c ?cp ?co . ?e ?ep ?eo . ?sel ?selp ?selo }
-WHERE {
-  { ?s ?p ?o FILTER(?s = ?entity) }
-  UNION
-  { ?c gk:subject ?entity ; ?cp ?co . }
-  UNION
-  { { ?entity gk:evidence ?e } UNION { ?c2 gk:subject ?entity ; gk:evidence ?e } ?e ?ep ?eo .
-    OPTIONAL { ?e oa:hasSelector ?sel . ?sel ?selp ?selo } }
-}
-"""
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+VARY = {"Vary": "Accept"}
+_SITE_LOCK = threading.Lock()
 
 
-def routes() -> list[Route]:
-    return [Route("/", home), Route("/id/{path:path}", entity)]
+class _StaticFiles(StaticFiles):
+    """Static files (stylesheet, script, vendored data) with ``Vary: Accept`` like every other
+    response of these routes."""
+
+    def file_response(self, *args, **kwargs) -> Response:
+        response = super().file_response(*args, **kwargs)
+        response.headers.setdefault("Vary", "Accept")
+        return response
 
 
-async def home(request: Request) -> Response:
-    settings = request.app.state.settings
-    return JSONResponse({
-        "name": "gulag-kg",
-        "version": __version__,
-        "sparql": "/sparql",
-        "entities": "/id/{type}/{slug}, e.g. /id/agency/nkvd",
-        "note": "read-only; SELECT results are limited to %d rows" % settings.max_rows,
-    })
+def routes() -> list[BaseRoute]:
+    exact = ["/", "/index.html", "/search", "/search.html", "/search-index.json", "/map.html", "/map/base.svg",
+             "/charts.html", "/timeline.html", "/contested.html", "/ontology", "/vocab", "/graph", "/context.jsonld"]
+    below = ["/browse/{rest:path}", "/queries/{rest:path}", "/id/{rest:path}", "/vocab/{rest:path}",
+             "/graph/{rest:path}", "/dumps/{rest:path}", "/ontology.{ext}", "/vocab.{ext}"]
+    return ([Route(p, page) for p in exact] + [Route(p, page) for p in below]
+            + [Mount("/static", app=_StaticFiles(directory=STATIC_DIR), name="static")])
 
 
-async def entity(request: Request) -> Response:
-    return await run_in_threadpool(_describe, request, ID_NS + request.path_params["path"])
+def site_of(app) -> Site:
+    """The app's :class:`Site`, made at the first request (building it costs nothing; its
+    caches fill as pages are asked for)."""
+    site = getattr(app.state, "site", None)
+    if site is None:
+        with _SITE_LOCK:
+            site = getattr(app.state, "site", None)
+            if site is None:
+                site = app.state.site = Site(app.state.kg)
+    return site
 
 
-def _describe(request: Request, iri: str) -> Response:
-    store = request.app.state.kg.store
-    try:
-        node = ox.NamedNode(iri)
-    except ValueError:
-        return PlainTextResponse(f"not a valid IRI: {iri}\n", status_code=400)
-    if not any(True for _ in store.quads_for_pattern(node, None, None, None)):
-        return PlainTextResponse(f"{iri} is not in the graph\n", status_code=404)
-    media = negotiate(request.headers.get("accept", ""), _GRAPH_TYPES)
-    if media is None:
-        return PlainTextResponse("descriptions are offered as " + ", ".join(_GRAPH_TYPES) + "\n", status_code=406)
-    # CONSTRUCT has no projection to bind a parameter to: the IRI goes in as Oxigraph
-    # serialises it (validated above), never as raw text from the URL.
-    quads = [ox.Quad(t.subject, t.predicate, t.object) for t in store.query(_DESCRIBE.replace("?entity", str(node)))]
-    return Response(serialize_quads(quads, _GRAPH_TYPES[media]), media_type=media)
+def _is_iri_path(path: str) -> bool:
+    return path in IRI_DOCUMENTS or (path.split("/", 1)[0] in IRI_ROOTS and "/" in path.rstrip("/"))
+
+
+async def page(request: Request) -> Response:
+    site = site_of(request.app)
+    path = request.url.path.lstrip("/")
+    if path == "search":
+        path = "search.html"
+    accept = request.headers.get("accept", "")
+    if path.endswith("/") and _is_iri_path(path.rstrip("/")):  # the vocab/ namespace, id/x/y/
+        path = path.rstrip("/")
+    if split_extension(path)[1] is None and _is_iri_path(path):
+        iri = await run_in_threadpool(site.negotiable_iri, path)
+        if iri is not None:
+            ext = negotiate_document(accept)
+            if ext is None:
+                return PlainTextResponse(f"{iri} is described as {offered_types()}\n", status_code=406, headers=VARY)
+            location = request.scope.get("root_path", "") + "/" + urllib.parse.quote(f"{path}.{ext}")
+            return Response(status_code=303, headers={"Location": location, **VARY})
+    doc = await run_in_threadpool(site.document, path, query=request.url.query)
+    if doc.status == 404 and negotiate_document(accept) != "html":
+        return PlainTextResponse(f"/{path}: not found; {_missing_iri(path)}\n", status_code=404, headers=VARY)
+    return Response(doc.body, status_code=doc.status, media_type=doc.media_type, headers=VARY)
+
+
+def _missing_iri(path: str) -> str:
+    from ..prefixes import BASE
+
+    stem, _ = split_extension(path)
+    return f"{BASE}{stem} is not in the graph" if _is_iri_path(stem) else "no such page"
