@@ -2,42 +2,21 @@
 
 One click on a named query opens it in Yasgui and runs it against the server; the table shows the
 rows the engine gives, and the page asks nothing of any host but the server (Yasgui is vendored,
-no CDN, no completion service). A screenshot is saved under the test run's temporary directory
-(``screenshots/query-ui.png``) for a person to look at.
+no CDN, no completion service). A screenshot, ``query-ui.png``, is saved where the other browser tests
+save theirs (tests/browser.py), for a person to look at.
 """
 
 from __future__ import annotations
 
-import contextlib
 import shutil
-import tempfile
 from pathlib import Path
 
 import pytest
 
 import gulag_kg
 
+from .browser import CHROMIUM, browser_page, shot
 from .servers import gulag_kg_server
-
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-@contextlib.contextmanager
-def chromium_page(width: int = 1400, height: int = 1000):
-    """A page of a fresh headless Chromium (system package, fresh profile)."""
-    from playwright.sync_api import sync_playwright
-
-    if not Path(CHROMIUM).exists():
-        raise RuntimeError(f"{CHROMIUM} is missing: install the Debian package chromium (make sysdeps)")
-    with sync_playwright() as playwright, tempfile.TemporaryDirectory() as profile:
-        context = playwright.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=FLAGS, headless=True, viewport={"width": width, "height": height})
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +25,9 @@ def server():
         yield s
 
 
-def test_a_named_query_runs_in_the_query_ui(server, tmp_path_factory):
+def test_a_named_query_runs_in_the_query_ui(server):
     expected = gulag_kg.load().query("death-toll-estimates")
-    with chromium_page() as page:
+    with browser_page(width=1400, height=1000) as page:
         requested, errors = [], []
         page.on("request", lambda r: requested.append(r.url))
         page.on("pageerror", lambda e: errors.append(str(e)))
@@ -62,9 +41,7 @@ def test_a_named_query_runs_in_the_query_ui(server, tmp_path_factory):
         assert page.locator(f"{active} .yasr").inner_text().count("claim:deaths-") >= len(expected.rows)  # our prefixes
         tab = page.locator(f"{active} .CodeMirror").first.inner_text()
         assert "PREFIX gk: <https://w3id.org/gulag-kg/ontology#>" in tab and "gk:deaths" in tab
-        shots = tmp_path_factory.getbasetemp() / "screenshots"
-        shots.mkdir(exist_ok=True)
-        page.screenshot(path=str(shots / "query-ui.png"))
+        shot(page, "query-ui")
         assert errors == []
         assert [u for u in requested if not u.startswith(server.base)] == []  # nothing from elsewhere
 
@@ -72,7 +49,7 @@ def test_a_named_query_runs_in_the_query_ui(server, tmp_path_factory):
 def test_a_query_link_opens_the_ui_and_runs_the_query(server):
     import urllib.parse
 
-    with chromium_page() as page:
+    with browser_page() as page:
         page.goto(server.sparql + "?" + urllib.parse.urlencode({"query": "SELECT ?l WHERE { agency:nkvd rdfs:label ?l }"}))
         page.wait_for_selector(".tabPanel.active .yasr .dataTable tbody tr", timeout=30_000)
         assert "NKVD" in page.locator(".tabPanel.active .yasr .dataTable tbody").inner_text()
