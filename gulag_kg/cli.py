@@ -665,11 +665,15 @@ def import_group() -> None:
 
 
 @import_group.command("gulagmap")
-@click.argument("directory", type=click.Path(path_type=Path))
+@click.argument("directories", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="DIR...")
 @click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
               help="Write the import here (.trig or .nq; atomically). Default: TriG on stdout.")
 @click.option("--report", type=click.Path(path_type=Path), default=None,
               help="Write the review report of matches with the article's camps (TSV) here.")
+@click.option("--comparison", type=click.Path(path_type=Path), default=None,
+              help="With both releases: write the comparison, camp by camp (TSV), here.")
+@click.option("--anomalies", type=click.Path(path_type=Path), default=None,
+              help="Write every anomaly flagged (TSV) here instead of listing each on stderr.")
 @click.option("--threshold", type=click.FloatRange(0, 1), default=0.8, show_default=True,
               help="Score from which a match becomes owl:sameAs.")
 @click.option("--accept-pair", "accept_pairs", multiple=True, metavar="ARTICLE_CAMP=MUSEUM_CAMP",
@@ -677,20 +681,31 @@ def import_group() -> None:
 @click.option("--date", "imported_on", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Date of import recorded in the provenance (default: today).")
 @pass_settings
-def import_gulagmap_command(settings: Settings, directory: Path, output: Path | None, report: Path | None,
-                            threshold: float, accept_pairs: tuple[str, ...], imported_on) -> None:
-    """Import the GULAG History Museum's camp map data (gulagmap 2018) from DIRECTORY.
+def import_gulagmap_command(settings: Settings, directories: tuple[Path, ...], output: Path | None, report: Path | None,
+                            comparison: Path | None, anomalies: Path | None, threshold: float,
+                            accept_pairs: tuple[str, ...], imported_on) -> None:
+    """Import the GULAG History Museum's camp data (gulagmap.ru) from DIR: either release, or both.
 
-    DIRECTORY holds camps.csv, locations.csv, statistics.csv and lookups.json. Bad rows never
-    stop the import: each is reported with file, line and reason, everything else is imported
-    into the named graph https://w3id.org/gulag-kg/graph/gulagmap-2018. Museum camps that are the
-    same as the article's become owl:sameAs; --report writes every candidate for review.
-    Load the result beside the shipped graph with --data.
+    Each DIR is recognised by its files: the 2017 release (camps.json: camp histories, moves,
+    mergers, yearly counts as text, Memorial's directory pages) or the 2018 release (camps.csv,
+    locations.csv, statistics.csv, lookups.json). Each goes into its own named graph
+    (https://w3id.org/gulag-kg/graph/gulagmap-2017, .../gulagmap-2018), every figure a claim of its
+    own release; the same camp is the same entity in both. With both, the comparison graph
+    (.../gulagmap-comparison) links the figures they agree on (gk:sameFigureAs) and records, camp
+    by camp, the counts the 2018 release gives one year later (gk:countDatingOffset).
+
+    Bad rows never stop the import: each is reported with file, line and reason, and the totals
+    show every record read as imported, skipped or rejected. Odd values (two counts for one camp
+    and year, a count far beyond any other, coordinates that look swapped...) are imported as the
+    source gives them, flagged, and become SHACL warnings. Museum camps that are the article's
+    become owl:sameAs; --report writes every candidate for review. Load the result beside the
+    shipped graph with --data.
 
     \b
     Example:
-        gulag-kg import gulagmap ../shared/data/gulagmap-2018 -o gulagmap.trig --report matches.tsv
-        gulag-kg --data gulagmap.trig claims Norillag prisonerPopulation
+        gulag-kg import gulagmap ../shared/data/gulagmap-2017 ../shared/data/gulagmap-2018 \\
+            -o gulagmap.trig --report matches.tsv --comparison releases.tsv --anomalies anomalies.tsv
+        gulag-kg --data gulagmap.trig claims Sevvostlag prisonerPopulation
     """
     import datetime as dt
 
@@ -710,7 +725,8 @@ def import_gulagmap_command(settings: Settings, directory: Path, output: Path | 
                                      param_hint="--accept-pair")
         pairs.append((expand(left), expand(right)))
     summary = run_gulagmap_import(
-        settings.kg().store, directory, output=output, report=report, threshold=threshold, accepted_pairs=tuple(pairs),
+        settings.kg().store, list(directories), output=output, report=report, threshold=threshold,
+        accepted_pairs=tuple(pairs), comparison=comparison, anomalies=anomalies,
         imported_on=imported_on.date() if imported_on else dt.date.today(),
         out=sys.stdout.buffer,
     )

@@ -52,8 +52,9 @@ SELECT ?entity ?note ?date ?start ?label ?quote WHERE {
 """
 
 _EVENTS = """
-SELECT ?entity ?event ?date ?start ?type ?quote WHERE {
+SELECT ?entity ?event ?date ?start ?type ?quote ?derived WHERE {
   { ?event gk:involved ?entity } UNION { ?event gk:issuedBy ?entity }
+  OPTIONAL { ?event prov:wasDerivedFrom ?derived }
   OPTIONAL { ?event gk:date|gk:period ?date }
   OPTIONAL { ?event gk:periodStart ?start }
   OPTIONAL { ?event gk:eventType|gk:actType ?type }
@@ -140,6 +141,7 @@ def build_timeline(store: Store, iri: str) -> list[TimelineEntry]:
         kind = label(row["type"]) if row["type"] is not None else "event"
         entries[event] = TimelineEntry(
             row["date"].value if row["date"] is not None else "", row["start"].value if row["start"] is not None else "",
-            f"{kind}: {english_label(store, event)}", "Wikipedia: Gulag",
+            f"{kind}: {english_label(store, event)}",
+            label(row["derived"]) if row["derived"] is not None else "Wikipedia: Gulag",  # an imported data set's events name it
             row["quote"].value if row["quote"] is not None else "", event)
     return sorted(entries.values(), key=lambda e: (e.start == "", e.start, e.when, e.what, e.iri))

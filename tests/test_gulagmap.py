@@ -1,7 +1,7 @@
 """Tests of the gulagmap 2018 importer, on a small real excerpt, a broken copy and the full data.
 
-The excerpt and the broken copy are in tests/data/gulagmap/ (attribution in their READMEs); the
-full data set is read from ../shared/data/gulagmap-2018 beside the repository when it is there.
+The excerpt and the broken copy are in tests/data/gulagmap-2018/ (attribution in their READMEs);
+the full data set is read from ../shared/data/gulagmap-2018 beside the repository (CI has it).
 """
 
 from __future__ import annotations
@@ -19,20 +19,10 @@ import rdflib
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD
 
-from gulag_kg.importers.gulagmap import (
-    ACTIVITIES,
-    GRAPH_IRI,
-    README_QUOTES,
-    SITE_TYPES,
-    CampMatch,
-    FileCount,
-    GulagmapError,
-    Rejection,
-    activity_iri,
-    format_match_report,
-    import_gulagmap,
-    match_article_camps,
-)
+from gulag_kg.importers.core import FileCount, ImportDataError as GulagmapError, Rejection
+from gulag_kg.importers.gulagmap import ACTIVITIES, SITE_TYPES, import_gulagmap
+from gulag_kg.importers.gulagmap2018 import GRAPH_IRI, README_QUOTES, SOURCE
+from gulag_kg.importers.matching import CampMatch, format_match_report, match_article_camps
 from gulag_kg.namespaces import EDTF, GEO, GK, ID, OA, PROV, SCHEMA, VOCAB
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,7 +44,11 @@ def location(n: int) -> URIRef:
 
 
 def claim(camp_id: int, year: int, stat: int) -> URIRef:
-    return ID[f"claim/prisoner-population-gulagmap-{camp_id}-{year}-{stat}"]
+    return ID[f"claim/prisoner-population-gulagmap-2018-{camp_id}-{year}-{stat}"]
+
+
+def activity_iri(day: date) -> URIRef:
+    return SOURCE.activity(day)
 
 
 def article(slug: str) -> URIRef:
@@ -84,6 +78,7 @@ ARTICLE_TTL = """
 @prefix place:  <https://w3id.org/gulag-kg/id/place/> .
 @prefix agency: <https://w3id.org/gulag-kg/id/agency/> .
 @prefix claim:  <https://w3id.org/gulag-kg/id/claim/> .
+@prefix sitetype: <https://w3id.org/gulag-kg/vocab/site-type/> .
 
 camp:norillag a gk:CampAdministration ; rdfs:label "Norillag"@en ; gk:location place:norilsk .
 camp:sevvostlag a gk:CampAdministration ; rdfs:label "Sevvostlag"@en ; gk:location place:kolyma-river .
@@ -91,15 +86,29 @@ camp:vorkutlag a gk:CampAdministration ; rdfs:label "Vorkutlag"@en , "Ворку
 camp:steplag a gk:Camp ; rdfs:label "Steplag"@en ; gk:location place:kazakhstan .
 camp:luglag a gk:Camp ; rdfs:label "Luglag"@en ; gk:location place:kazakhstan .
 camp:peschanlag a gk:Camp ; rdfs:label "Peschanlag"@en ; gk:location place:kazakhstan .
-camp:pechorlag a gk:CampAdministration ; rdfs:label "Pechorlag"@en .
+camp:pechorlag a gk:CampAdministration ; rdfs:label "Pechorlag"@en ; gk:location place:pechora .
 claim:head-pechorlag-test a gk:Claim ; gk:subject camp:pechorlag ; gk:property gk:head ; gk:period "1940/1946"^^edtf:EDTF .
 camp:omsuchkan a gk:Camp ; rdfs:label "Omsuchkan"@en ; gk:location place:magadan .
-camp:solovki a gk:Camp ; rdfs:label "Solovki prison camp"@en ; skos:altLabel "Solovki"@en .
+camp:solovki a gk:Camp ; rdfs:label "Solovki prison camp"@en ; skos:altLabel "Solovki"@en ; gk:location place:solovetsky-islands .
+camp:buchenwald a gk:Camp ; rdfs:label "Buchenwald (NKVD special camp No. 2)"@en ; skos:altLabel "special camp number 2"@en ;
+    gk:siteType sitetype:nkvd-special-camp ; gk:location place:soviet-occupation-zone-in-germany .
+camp:sachsenhausen a gk:Camp ; rdfs:label "Sachsenhausen (NKVD special camp No. 7)"@en ; skos:altLabel "Sachsenhausen"@en ;
+    gk:siteType sitetype:nkvd-special-camp ; gk:location place:soviet-occupation-zone-in-germany .
+camp:kemerovo-camp a gk:Camp ; rdfs:label "Camp at Kemerovo"@en ; gk:location place:kemerovo .
+camp:burepolom a gk:Camp ; rdfs:label "Burepolom"@en ; gk:location place:vyatka .
 camp:perm-36 a gk:Camp ; rdfs:label "Perm-36"@en .
 place:norilsk a gk:Place ; rdfs:label "Norilsk"@en .
 place:kolyma-river a gk:Place ; rdfs:label "Kolyma River"@en .
+place:kolyma a gk:Place ; rdfs:label "Kolyma"@en .
+place:vorkuta a gk:Place ; rdfs:label "Vorkuta"@en .
+place:karaganda a gk:Place ; rdfs:label "Karaganda"@en .
 place:kazakhstan a gk:Place ; rdfs:label "Kazakhstan"@en .
 place:magadan a gk:Place ; rdfs:label "Magadan"@en .
+place:pechora a gk:Place ; rdfs:label "Pechora"@en .
+place:kemerovo a gk:Place ; rdfs:label "Kemerovo"@en .
+place:vyatka a gk:Place ; rdfs:label "Vyatka"@en .
+place:solovetsky-islands a gk:Place ; rdfs:label "Solovetsky Islands"@en ; skos:altLabel "Solovki"@en .
+place:soviet-occupation-zone-in-germany a gk:Place ; rdfs:label "Soviet occupation zone in Germany"@en .
 agency:dalstroy a gk:Agency ; rdfs:label "Dalstroy"@en ; skos:altLabel "Dalstroi"@en .
 """
 
@@ -110,6 +119,11 @@ EXPECTED_ACCEPTED = {
     (article("steplag"), camp(287)),
     (article("luglag"), camp(176)),
     (article("peschanlag"), camp(281)),
+    (article("pechorlag"), camp(229)),  # years decide against Pechorsky ITL (8), which has the name too
+    (article("omsuchkan"), camp(255)),  # a near spelling of Омсукчан, near Magadan
+    (article("solovki"), camp(12)),  # both named after the Solovetsky Islands
+    (article("buchenwald"), camp(501)),  # special camp No. 2, NKVD special camp, in the Soviet zone
+    (article("sachsenhausen"), camp(506)),
 }
 
 
@@ -146,11 +160,11 @@ def ontology() -> rdflib.Graph:
 
 def test_excerpt_counts_every_row(excerpt):
     assert excerpt.files == (
-        FileCount("camps.csv", read=20, imported=20, skipped=0, rejected=0),
-        FileCount("locations.csv", read=26, imported=26, skipped=0, rejected=0),
-        FileCount("statistics.csv", read=173, imported=138, skipped=35, rejected=0),
+        FileCount("camps.csv", read=24, imported=24, skipped=0, rejected=0),
+        FileCount("locations.csv", read=30, imported=30, skipped=0, rejected=0),
+        FileCount("statistics.csv", read=193, imported=145, skipped=48, rejected=0),
     )
-    assert (excerpt.rows_read, excerpt.rows_imported, excerpt.rows_skipped) == (219, 184, 35)
+    assert (excerpt.rows_read, excerpt.rows_imported, excerpt.rows_skipped) == (247, 199, 48)
     assert excerpt.rejections == ()
     assert excerpt.rows_read == excerpt.rows_imported + excerpt.rows_skipped + len(excerpt.rejections)
 
@@ -167,10 +181,11 @@ def test_one_entity_per_row_and_one_claim_per_count(g):
     camps = {s for s in g.subjects(RDF.type, None) if str(s).startswith(str(ID["camp/gulagmap-"]))}
     places = {s for s in g.subjects(RDF.type, GK.Place) if "gulagmap-location-" in str(s)}
     regions = {s for s in g.subjects(RDF.type, GK.Place) if "gulagmap-region-" in str(s)}
-    assert len(camps) == 20
-    assert len(places) == 26
+    assert len(camps) == 24
+    assert len(places) == 30
     assert len(regions) == 15
-    assert len(set(g.subjects(RDF.type, GK.Claim))) == 138
+    counts = {c for c in g.subjects(RDF.type, GK.Claim) if (c, GK.property, GK.prisonerPopulation) in g}
+    assert len(counts) == 145
 
 
 # ---- camps ---------------------------------------------------------------------------------
@@ -348,7 +363,7 @@ def test_zero_or_empty_count_gives_no_claim(g, camp_id, year, stat):
 
 
 def test_claim_values_are_positive_integers(g):
-    values = [g.value(c, GK.value) for c in g.subjects(RDF.type, GK.Claim)]
+    values = [g.value(c, GK.value) for c in g.subjects(GK.property, GK.prisonerPopulation)]
     assert all(v.datatype == XSD.integer and v.toPython() > 0 for v in values)
 
 
@@ -466,7 +481,7 @@ EXPECTED_REJECTIONS = [
     ("locations.csv", 32, "latitude 96.5 out of range [-90, 90]"),
     ("locations.csv", 33, "longitude -190.0 out of range [-180, 180]"),
     ("locations.csv", 34, "camp_id 9999 refers to no imported camp"),
-    ("locations.csv", 35, "camp_id 9003 refers to no imported camp"),
+    ("locations.csv", 35, "camp_id 9003 refers to a camp rejected at camps.csv, line 29"),
     ("statistics.csv", 175, "wrong number of columns: expected 5, found 4"),
     ("statistics.csv", 176, "stat_id '92x02' is not a whole number"),
     ("statistics.csv", 177, "duplicate stat_id 691 (first at line 54)"),
@@ -477,7 +492,7 @@ EXPECTED_REJECTIONS = [
     ("statistics.csv", 182, "camp_id 9999 refers to no imported camp"),
     ("statistics.csv", 183, "location_id 9999 refers to no imported location"),
     ("statistics.csv", 184, "location_id 104 belongs to camp 7, not to camp 251"),
-    ("statistics.csv", 185, "location_id 9104 refers to no imported location"),
+    ("statistics.csv", 185, "location_id 9104 refers to a location rejected at locations.csv, line 32"),
 ]
 
 
@@ -501,9 +516,12 @@ def test_broken_copy_accounts_for_every_row(broken):
 
 
 def test_good_rows_of_the_broken_copy_are_imported(broken, g):
+    """The broken copy holds the excerpt's first 20 camps and their rows: all of them are imported."""
     b = broken.graph
-    assert set(b.subjects(RDF.type, GK.Claim)) == set(g.subjects(RDF.type, GK.Claim))
-    assert set(b.subjects(GK.siteType, None)) == set(g.subjects(GK.siteType, None))
+    camps = set(b.subjects(GK.siteType, None))
+    assert len(camps) == 20 and camps <= set(g.subjects(GK.siteType, None))
+    counts = set(b.subjects(GK.property, GK.prisonerPopulation))
+    assert counts == {c for c in g.subjects(GK.property, GK.prisonerPopulation) if g.value(c, GK.subject) in camps}
     made_up = re.compile(r"gulagmap-(location-)?9[0-9]{3}$|-92[0-9]{2}$")  # ids of the broken rows
     assert not any(made_up.search(str(s)) for s in b.subjects())
     assert labels(b, camp(251), "en") == ["Norilsky ITL"]  # the duplicate row did not add a second
@@ -541,12 +559,18 @@ def test_wrong_header_is_an_error_naming_the_file(tmp_path):
     assert info.value.line == 1
 
 
-def test_file_not_utf8_is_an_error(tmp_path):
+def test_file_not_utf8_rejects_each_line_that_is_not(tmp_path):
+    """A file in another encoding is not fatal: each line whose bytes are not UTF-8 is rejected,
+    by line; the ASCII-only lines of the same file are read."""
     directory = _copy_excerpt(tmp_path)
     path = directory / "camps.csv"
     path.write_bytes(path.read_text(encoding="utf-8").encode("cp1251", errors="replace"))
-    with pytest.raises(GulagmapError, match=r"camps\.csv.*not UTF-8"):
-        import_gulagmap(directory, tool_version=TOOL, imported_on=TODAY)
+    result = import_gulagmap(directory, tool_version=TOOL, imported_on=TODAY)
+    camps = result.files[0]
+    assert camps.read == 24 and camps.imported == 0 and camps.rejected == 24
+    rejected = [r for r in result.rejections if r.file == "camps.csv"]
+    assert all("is not UTF-8" in r.reason and f"line {r.line} " in r.reason for r in rejected)
+    assert {r.line for r in rejected} >= {2, 16}
 
 
 def test_broken_lookups_are_an_error(tmp_path):
@@ -579,24 +603,40 @@ def test_match_evidence_names_the_matched_names_and_places(excerpt):
     assert "'Воркутлаг'@ru" in vorkutlag.evidence or "'Vorkutlag'@en" in vorkutlag.evidence
 
 
-def test_ambiguous_name_goes_to_review_and_years_decide_the_order(excerpt):
-    pechorlag = [m for m in excerpt.matches if m.article_camp == article("pechorlag")]
-    assert {m.museum_camp for m in pechorlag} == {camp(8), camp(229)}
-    assert not any(m.accepted for m in pechorlag)
-    by_camp = {m.museum_camp: m for m in pechorlag}
-    assert "ambiguous" in by_camp[camp(8)].evidence
-    assert "years overlap" in by_camp[camp(229)].evidence  # article 1940–1946, museum 1940–1950
-    assert "years disjoint" in by_camp[camp(8)].evidence  # museum 1951–1959
-    assert by_camp[camp(229)].score > by_camp[camp(8)].score
+def test_a_shared_name_is_decided_by_the_years(excerpt):
+    pechorlag = {m.museum_camp: m for m in excerpt.matches if m.article_camp == article("pechorlag")}
+    assert set(pechorlag) == {camp(8), camp(229)}  # both have the other name "Pechorlag"
+    assert pechorlag[camp(229)].accepted and "years within the camp's (article 1940–1946" in pechorlag[camp(229)].evidence
+    assert not pechorlag[camp(8)].accepted and "years apart by" in pechorlag[camp(8)].evidence
+    assert pechorlag[camp(229)].score - pechorlag[camp(8)].score >= 0.1
 
 
-def test_near_spellings_and_partial_names_are_review_only(excerpt):
+def test_a_near_spelling_needs_a_corroborating_place(excerpt):
     omsuchkan = [m for m in excerpt.matches if m.article_camp == article("omsuchkan")]
-    assert [m.museum_camp for m in omsuchkan] == [camp(255)]
-    assert not omsuchkan[0].accepted and "similar spelling" in omsuchkan[0].evidence
-    solovki = [m for m in excerpt.matches if m.article_camp == article("solovki")]
-    assert [m.museum_camp for m in solovki] == [camp(12)]
-    assert not solovki[0].accepted
+    assert [m.museum_camp for m in omsuchkan if m.accepted] == [camp(255)]
+    assert "near spelling" in omsuchkan[0].evidence and "Magadan" in omsuchkan[0].evidence
+    burepolom = [m for m in excerpt.matches if m.article_camp == article("burepolom")]
+    assert [m.museum_camp for m in burepolom] == [camp(69)]  # Буреполомский ИТЛ, at Sherstki (Gorky region), 1946–53
+    assert not burepolom[0].accepted and "no shared place" in burepolom[0].evidence
+
+
+def test_a_name_that_is_only_a_place_is_no_evidence(excerpt):
+    """"Camp at Kemerovo" against the two camps of the excerpt at Kemerovo: review only."""
+    kemerovo = [m for m in excerpt.matches if m.article_camp == article("kemerovo-camp")]
+    assert kemerovo and not any(m.accepted for m in kemerovo)
+    assert {m.museum_camp for m in kemerovo} <= {camp(207), camp(636)}
+
+
+def test_numbered_special_camps_need_the_same_type(excerpt):
+    buchenwald = next(m for m in excerpt.matches if m.article_camp == article("buchenwald") and m.accepted)
+    assert buchenwald.museum_camp == camp(501)
+    assert "number 2, both nkvd-special-camp" in buchenwald.evidence and "same type" in buchenwald.evidence
+
+
+def test_named_after_the_same_place(excerpt):
+    solovki = next(m for m in excerpt.matches if m.article_camp == article("solovki"))
+    assert solovki.accepted and solovki.museum_camp == camp(12)
+    assert "both named after Solovetsky Islands, the only camp there" in solovki.evidence
 
 
 def test_decoys_are_not_matched(excerpt):
@@ -604,8 +644,7 @@ def test_decoys_are_not_matched(excerpt):
     assert article("perm-36") not in matched_articles
     assert ID["place/norilsk"] not in matched_articles  # a place, not a place of detention
     assert ID["agency/dalstroy"] not in matched_articles
-    museum_for = {m.museum_camp for m in excerpt.matches}
-    assert camp(2) not in museum_for  # Dallag: no article camp of that name
+    assert all(m.museum_camp != camp(2) for m in excerpt.matches)  # Dallag: no article camp of that name
 
 
 def test_transliteration_insensitive_names():
