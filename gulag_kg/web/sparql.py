@@ -319,13 +319,21 @@ async def _sparql(request: Request) -> Response:
 
 
 def _check(text: str, settings: WebSettings) -> str:
-    """The query's form, after the checks made before any engine sees it."""
+    """The query's form, after the checks made before any engine sees it (remembered for the
+    last short queries: a server sees the same ones again and again)."""
+    if len(text) <= 16_384:
+        return _checked(text, settings.allow_service)
+    return _checked.__wrapped__(text, settings.allow_service)
+
+
+@functools.lru_cache(maxsize=256)
+def _checked(text: str, allow_service: bool) -> str:
     try:
         queries.check_syntax(text)
     except QueryError as exc:
         raise Refusal(400, str(exc)) from None
     try:  # the syntax is sound: what is left to refuse is an update or SERVICE
-        queries.check_read_only(text, allow_service=settings.allow_service)
+        queries.check_read_only(text, allow_service=allow_service)
     except QueryError as exc:
         message = str(exc).replace("pass --allow-service to allow them", "this endpoint does not allow them")
         raise Refusal(403, message.replace("; gulag-kg query is read-only", "; this endpoint is read-only")) from None
