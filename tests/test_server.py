@@ -488,3 +488,16 @@ def test_a_sparql_server_behind_is_served_with_the_same_answers(shipped):
         assert CliRunner().invoke(cli, ["--endpoint", backend.query_url, "load"]).exit_code == 0
         with gulag_kg_server("--max-rows", "50", global_args=("--endpoint", backend.query_url)) as s:
             _same_answers(s, shipped)
+
+
+def test_every_test_security_md_names_exists():
+    """SECURITY.md names the test that holds each serving promise: those tests must exist."""
+    import re
+
+    from .conftest import ROOT
+
+    named = set(re.findall(r"`(test_[a-z0-9_]+)`", (ROOT / "SECURITY.md").read_text(encoding="utf-8")))
+    defined = set()
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        defined.update(re.findall(r"^def (test_[a-z0-9_]+)", path.read_text(encoding="utf-8"), re.M))
+    assert len(named) >= 15 and named <= defined, sorted(named - defined)
