@@ -91,3 +91,23 @@ def test_the_memory_caps_answer_as_documented():
         status, headers, body, _ = call(sparql(server, "ASK {}"))
         assert status == 503 and headers["Retry-After"] == "5"
         assert b"the server's memory limit of 1 MB is reached" in body
+
+
+def test_a_client_that_does_not_read_its_answer_holds_no_worker():
+    """Answers under the row limit are read whole from the worker before they are sent: a
+    client that stops reading a large answer leaves the only worker free for the next query."""
+    import socket
+
+    with gulag_kg_server("--max-queries", "1", "--max-queued", "0", "--max-rows", "100000") as server:
+        host, port = server.base.removeprefix("http://").split(":")
+        stalled = socket.create_connection((host, int(port)), timeout=10)
+        stalled.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        path = "/sparql?" + urllib.parse.urlencode({"query": "SELECT * WHERE { ?s ?p ?o }"})
+        stalled.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nAccept: application/sparql-results+xml\r\n\r\n".encode())
+        stalled.recv(1024)  # the answer has begun: several MB follow, which this client never reads
+        try:
+            for _ in range(5):
+                status, _, body, elapsed = call(sparql(server, "SELECT ?l WHERE { agency:nkvd rdfs:label ?l }"), timeout=20)
+                assert status == 200 and b"NKVD" in body and elapsed < 5
+        finally:
+            stalled.close()
