@@ -321,6 +321,18 @@ def _cap_memory(memory_mb: int | None) -> None:
         pass
 
 
+def _own_signals() -> None:
+    """Drop the signal handling inherited from the caller (an event loop's wake-up descriptor,
+    now closed or reused here, and its handlers): Ctrl-C is for the caller, which ends this
+    process itself; SIGTERM ends it at once."""
+    try:
+        signal.set_wakeup_fd(-1)
+    except (ValueError, OSError):  # pragma: no cover
+        pass
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def _die_with_parent() -> None:
     """Ask Linux to kill this process when its parent (the zygote) dies."""
     if sys.platform != "linux":
@@ -355,7 +367,7 @@ def _worker_main(sock: socket.socket, stderr_fd: int, source: _Source, memory_mb
         gc.freeze()  # as in the zygote
         os.dup2(stderr_fd, 2)
         os.close(stderr_fd)
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _own_signals()
         _die_with_parent()
         store = source.open()
         if install_guard is not None:
@@ -413,7 +425,7 @@ def _zygote_main(control: socket.socket, source: _Source, memory_mb: int | None,
         # Objects inherited from the caller are never collected here: their finalisers would
         # close descriptors that this process has since reused.
         gc.freeze()
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        _own_signals()
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)
         source.load_dump()
         install_guard = None
