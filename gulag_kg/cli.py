@@ -232,9 +232,11 @@ def _parse_param(ctx, param, values):
               help="Stop the query after this many seconds.")
 @click.option("--max-rows", type=click.IntRange(min=0), default=1_000_000, show_default=True,
               help="Refuse results with more rows than this.")
+@click.option("--memory", type=click.IntRange(min=1), default=2048, show_default=True, metavar="MB",
+              help="Stop the query if it needs more memory than this (MiB).")
 @pass_settings
 def query(settings: Settings, query: str | None, fmt: str | None, params: dict, list_queries: bool, allow_service: bool,
-          timeout: float, max_rows: int) -> None:
+          timeout: float, max_rows: int, memory: int) -> None:
     """Run a SPARQL query: inline text, a .rq file, or a shipped query's name.
 
     Queries are read-only: updates are refused, and SERVICE unless --allow-service.
@@ -266,7 +268,7 @@ def query(settings: Settings, query: str | None, fmt: str | None, params: dict, 
         from contextlib import nullcontext as network_allowed
     with network_allowed():
         write_query_result(settings.kg().store, query, params=params, fmt=fmt or ("table" if _is_terminal() else "tsv"),
-                           allow_service=allow_service, timeout=timeout, max_rows=max_rows,
+                           allow_service=allow_service, timeout=timeout, max_rows=max_rows, memory_mb=memory,
                            out=sys.stdout.buffer if hasattr(sys.stdout, "buffer") else None)
 
 
@@ -493,26 +495,74 @@ def plot(settings: Settings, quantity: str, output: Path | None) -> None:
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (127.0.0.1: this machine only).")
 @click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
-@click.option("--max-rows", type=click.IntRange(1), default=10_000, show_default=True,
-              help="Most rows a SELECT answers (the response says when it was cut).")
+@click.option("--max-rows", type=click.IntRange(0), default=10_000, show_default=True,
+              help="Most rows (or triples) a query may return; a larger result is refused (422), never cut. "
+                   "0: no limit, and results stream as they are computed.")
+@click.option("--timeout", type=click.FloatRange(0, min_open=True), default=60.0, show_default=True,
+              help="Seconds a query may take, waiting for a worker included; then it is stopped (503).")
+@click.option("--max-queries", type=click.IntRange(1), default=8, show_default=True,
+              help="Queries evaluated at once, each in a worker process of its own.")
+@click.option("--max-queued", type=click.IntRange(0), default=64, show_default=True,
+              help="Queries that may wait for a worker; more are refused with 503 and Retry-After.")
+@click.option("--query-memory", type=click.IntRange(0), default=2048, show_default=True, metavar="MB",
+              help="Memory one query may use (MiB, beyond its worker's own); past it the query fails (500). 0: no cap.")
+@click.option("--memory-limit", type=click.IntRange(0), default=4096, show_default=True, metavar="MB",
+              help="Memory of the whole server (MiB: this process and its query workers); past it the largest "
+                   "query is stopped and new ones get 503. 0: no cap.")
+@click.option("--max-body", type=click.IntRange(1), default=1_000_000, show_default=True, metavar="BYTES",
+              help="Largest request body (a POSTed query); larger is refused (413).")
+@click.option("--idle-timeout", type=click.FloatRange(0, min_open=True), default=10.0, show_default=True,
+              help="Seconds a client may leave a request half-sent before the connection is closed (408).")
+@click.option("--keep-alive", type=click.FloatRange(0), default=5.0, show_default=True,
+              help="Seconds an idle HTTP/1.1 connection is kept open between requests.")
+@click.option("--allow-service", is_flag=True, help="Let queries use SERVICE (the network). Off by default.")
+@click.option("--processes", type=click.IntRange(1), default=1, show_default=True,
+              help="Server processes (each loads the graph and runs its own query workers and memory limit).")
 @pass_settings
-def serve(settings: Settings, host: str, port: int, max_rows: int) -> None:
-    """Serve the graph read-only: a SPARQL 1.1 endpoint at /sparql and entity pages at /id/...
+def serve(settings: Settings, host: str, port: int, max_rows: int, timeout: float, max_queries: int, max_queued: int,
+          query_memory: int, memory_limit: int, max_body: int, idle_timeout: float, keep_alive: float,
+          allow_service: bool, processes: int) -> None:
+    """Serve the graph read-only: a SPARQL 1.1 endpoint and query UI at /sparql, pages at /id/...
 
-    Updates and SERVICE are refused; results by content negotiation (SPARQL JSON/XML/CSV/TSV,
-    Turtle/N-Triples/JSON-LD). Stop with Ctrl-C.
+    The SPARQL 1.1 Protocol (GET, POST form, POST direct, default-graph-uri, named-graph-uri,
+    the Service Description), results by content negotiation (SPARQL JSON/XML/CSV/TSV; Turtle,
+    N-Triples, RDF/XML, JSON-LD, N-Quads, TriG); updates and SERVICE refused (403). Each query
+    runs in a worker process with a time and a memory limit. An on-disk store (--store) is opened
+    read-only. Stop with Ctrl-C. See docs/serving.md for a production setup.
 
     \b
     Example:
         gulag-kg serve --port 8000
         curl 'http://127.0.0.1:8000/sparql?query=ASK%7B%7D'
         curl -H 'Accept: text/turtle' http://127.0.0.1:8000/id/agency/nkvd
+        gulag-kg --store ./kgstore serve --processes 4 --max-rows 0
     """
-    from .web.serve import run
     from .web.settings import WebSettings
 
-    kg = settings.kg()
-    run(kg, host=host, port=port, settings=WebSettings(max_rows=max_rows),
+    web = WebSettings(max_rows=max_rows or None, timeout=timeout, max_queries=max_queries, max_queued=max_queued,
+                      query_memory_mb=query_memory or None, memory_limit_mb=memory_limit or None,
+                      max_body_bytes=max_body, idle_timeout=idle_timeout, keep_alive=keep_alive,
+                      allow_service=allow_service)
+    if processes > 1:
+        import os
+
+        from .web.serve import run_processes
+
+        environ = web.environment()
+        if settings.store is not None:
+            environ["GULAG_KG_STORE"] = str(settings.store)
+        elif settings.endpoint is not None:
+            environ["GULAG_KG_ENDPOINT"] = settings.endpoint
+        else:
+            environ["GULAG_KG_DATA"] = os.pathsep.join(str(p) for p in settings.data_files)
+        click.echo(f"serving at http://{host}:{port}/sparql with {processes} processes (Ctrl-C stops)", err=True)
+        run_processes(processes=processes, host=host, port=port, settings=web, environ=environ)
+        return
+    from .web.asgi import open_graph
+    from .web.serve import run
+
+    kg = open_graph(store=settings.store, endpoint=settings.endpoint, data=list(settings.data_files))
+    run(kg, host=host, port=port, settings=web,
         announce=lambda url: click.echo(f"serving {kg.store.description} at {url}/sparql (Ctrl-C stops)", err=True))
 
 

@@ -39,14 +39,15 @@ class KnowledgeGraph:
 
     # --- queries --------------------------------------------------------------------------
     def query(self, query: str, *, params: dict[str, str] | None = None, allow_service: bool = False,
-              timeout: float | None = 60.0, max_rows: int | None = 1_000_000):
+              timeout: float | None = 60.0, max_rows: int | None = 1_000_000, memory_mb: int | None = 2048):
         """Run SPARQL (inline text, a ``.rq`` path, or a shipped query's name): a QueryResult.
 
-        Read-only; stopped after ``timeout`` seconds; more than ``max_rows`` rows is an error."""
+        Read-only; stopped after ``timeout`` seconds or when it needs more than ``memory_mb``
+        MiB; more than ``max_rows`` rows is an error."""
         from .query import run_query
 
         return run_query(self.store, query, params=params or {}, allow_service=allow_service,
-                         timeout=timeout, max_rows=max_rows)
+                         timeout=timeout, max_rows=max_rows, memory_mb=memory_mb)
 
     # --- entities and claims ----------------------------------------------------------------
     def resolve(self, thing: str):

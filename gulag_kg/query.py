@@ -7,9 +7,10 @@ an IRI, a comment or a name never trips it, and nothing hides one from it. ``FRO
 NAMED`` select graphs of the store (Oxigraph never reads or fetches what they name); without
 them a query sees the union of the store's graphs.
 
-Every query has a time limit and a row limit (:data:`DEFAULT_TIMEOUT`, :data:`DEFAULT_MAX_ROWS`).
-On a local store it runs in a forked child process that is killed at the time limit and, on
-Linux, may not open Internet sockets (see :mod:`gulag_kg.guards`).
+Every query has a time limit, a row limit and a memory limit (:data:`DEFAULT_TIMEOUT`,
+:data:`DEFAULT_MAX_ROWS`, :data:`DEFAULT_MEMORY_MB`). On a local store it runs in a persistent
+worker process that is killed at the time limit and, on Linux, may not open Internet sockets
+(see :mod:`gulag_kg.workers` and :mod:`gulag_kg.guards`).
 
 Parameters are bound by the engine (SPARQL 1.1 ``VALUES``-style substitution, SEP-0007), never
 pasted into the query text.
@@ -17,20 +18,15 @@ pasted into the query text.
 
 from __future__ import annotations
 
-import json
-import os
+import functools
 import re
-import selectors
-import signal
-import time
-import warnings
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import paths
+from . import paths, workers
 from .errors import QueryError
 from .params import QueryParameter, bind_parameters, parse_parameters
 from .prefixes import PREFIXES
@@ -110,36 +106,47 @@ def read_query(query: str) -> tuple[str, str]:
 # A local store also runs queries in a child process with no network at all (see below), so a
 # SERVICE call that slipped past this check would still fail.
 
-_PN_CHARS_BASE = ("A-Za-z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
-                  "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
-_PN_CHARS_U = _PN_CHARS_BASE + "_"
-_PN_CHARS = _PN_CHARS_U + r"\-0-9\u00b7\u0300-\u036f\u203f-\u2040"
-_PLX = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
-_UCHAR = r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})"
-_ECHAR = r"(?:\\[tbnrf\\\"']|" + _UCHAR + ")"
-_PN_PREFIX = f"[{_PN_CHARS_BASE}](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?"
-_PN_LOCAL = f"(?:[{_PN_CHARS_U}:0-9]|{_PLX})(?:(?:[{_PN_CHARS}.:]|{_PLX})*(?:[{_PN_CHARS}:]|{_PLX}))?"
-_VARNAME = f"[{_PN_CHARS_U}0-9][{_PN_CHARS_U}0-9\u00b7\u0300-\u036f\u203f-\u2040]*"
+# The classes of names beyond ASCII, kept apart: compiling them takes tens of milliseconds, and
+# most queries are ASCII, which the same pattern without them reads into the same tokens.
+_NAME_START_BEYOND_ASCII = ("\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u02ff\u0370-\u037d\u037f-\u1fff\u200c-\u200d"
+                            "\u2070-\u218f\u2c00-\u2fef\u3001-\ud7ff\uf900-\ufdcf\ufdf0-\ufffd\U00010000-\U000effff")
+_NAME_REST_BEYOND_ASCII = "\u00b7\u0300-\u036f\u203f-\u2040"
 
-_TOKEN = re.compile(
-    rf"""
+
+@functools.lru_cache(maxsize=2)
+def _token_regex(ascii_only: bool) -> re.Pattern:
+    """The terminals of SPARQL 1.1 (section 19.8) as one pattern; with ``ascii_only``, the same
+    pattern without the non-ASCII characters of names (equivalent on ASCII text)."""
+    beyond_start, beyond_rest = ("", "") if ascii_only else (_NAME_START_BEYOND_ASCII, _NAME_REST_BEYOND_ASCII)
+    pn_chars_base = "A-Za-z" + beyond_start
+    pn_chars_u = pn_chars_base + "_"
+    pn_chars = pn_chars_u + r"\-0-9" + beyond_rest
+    plx = r"(?:%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%])"
+    uchar = r"(?:\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})"
+    echar = r"(?:\\[tbnrf\\\"']|" + uchar + ")"
+    pn_prefix = f"[{pn_chars_base}](?:[{pn_chars}.]*[{pn_chars}])?"
+    pn_local = f"(?:[{pn_chars_u}:0-9]|{plx})(?:(?:[{pn_chars}.:]|{plx})*(?:[{pn_chars}:]|{plx}))?"
+    varname = f"[{pn_chars_u}0-9][{pn_chars_u}0-9{beyond_rest}]*"
+    return re.compile(
+        rf"""
     (?P<ws>[\x20\t\r\n]+)
   | (?P<comment>\#[^\r\n]*)
-  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{_ECHAR}))*'''
-              |\"\"\"(?:(?:"|"")?(?:[^"\\]|{_ECHAR}))*\"\"\"
-              |'(?:[^'\\\n\r]|{_ECHAR})*'
-              |"(?:[^"\\\n\r]|{_ECHAR})*")
-  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{_UCHAR})*>)
-  | (?P<var>[?$]{_VARNAME})
-  | (?P<bnode>_:[{_PN_CHARS_U}0-9](?:[{_PN_CHARS}.]*[{_PN_CHARS}])?)
-  | (?P<pname>(?:{_PN_PREFIX})?:(?:{_PN_LOCAL})?)
+  | (?P<string>'''(?:(?:'|'')?(?:[^'\\]|{echar}))*'''
+              |\"\"\"(?:(?:"|"")?(?:[^"\\]|{echar}))*\"\"\"
+              |'(?:[^'\\\n\r]|{echar})*'
+              |"(?:[^"\\\n\r]|{echar})*")
+  | (?P<iri><(?:[^<>"{{}}|^`\\\x00-\x20]|{uchar})*>)
+  | (?P<var>[?$]{varname})
+  | (?P<bnode>_:[{pn_chars_u}0-9](?:[{pn_chars}.]*[{pn_chars}])?)
+  | (?P<pname>(?:{pn_prefix})?:(?:{pn_local})?)
   | (?P<langtag>@[a-zA-Z]+(?:-[a-zA-Z0-9]+)*(?:--[a-zA-Z]+)?)
   | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
   | (?P<punct>\^\^|&&|\|\||!=|<=|>=|<<|>>|\{{\||\|}}|[{{}}()\[\];,.=<>!+\-*/^|~])
     """,
-    re.X,
-)
+        re.X,
+    )
+
 
 _UPDATE_WORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
 
@@ -149,11 +156,21 @@ def _position(query: str, pos: int) -> tuple[int, int]:
     return query.count("\n", 0, pos) + 1, pos - (query.rfind("\n", 0, pos) + 1) + 1
 
 
-def _scan(query: str, origin: str) -> list[tuple[str, str, int]]:
+def _scan(query: str, origin: str) -> tuple[tuple[str, str, int], ...]:
+    """(kind, text, offset) of each token. Each query is read by several checks (read-only,
+    parameters, nesting, form), and a server sees the same queries again and again: the last
+    short ones read are remembered."""
+    if len(query) <= 16_384:
+        return _recent_scans(query, origin)
+    return _read_tokens(query, origin)
+
+
+def _read_tokens(query: str, origin: str) -> tuple[tuple[str, str, int], ...]:
     out = []
     pos = 1 if query.startswith("\ufeff") else 0
+    token = _token_regex(query[pos:].isascii())
     while pos < len(query):
-        m = _TOKEN.match(query, pos)
+        m = token.match(query, pos)
         if m is None:
             line, column = _position(query, pos)
             raise QueryError(f"{origin}, line {line}, column {column}: SPARQL syntax error: "
@@ -161,7 +178,10 @@ def _scan(query: str, origin: str) -> list[tuple[str, str, int]]:
         if m.lastgroup not in ("ws", "comment"):
             out.append((m.lastgroup, m.group(), pos))
         pos = m.end()
-    return out
+    return tuple(out)
+
+
+_recent_scans = functools.lru_cache(maxsize=256)(_read_tokens)
 
 
 def tokens(query: str, *, origin: str = "query") -> list[tuple[str, str]]:
@@ -313,17 +333,24 @@ def parse_params(pairs: dict, query: str, *, store=None) -> dict[ox.Variable, ox
 
 # --- running ------------------------------------------------------------------------------
 #
-# Oxigraph cannot cancel a query once it runs. So a query on a local store runs in a forked
-# child process that the parent kills when the time limit passes; the child has no network
-# (the kernel refuses it Internet sockets, unless SERVICE is allowed) and stops when the
-# result passes the row limit. The child sends the result back in SPARQL TSV (SELECT), as a
-# boolean (ASK) or in N-Triples (CONSTRUCT, DESCRIBE): lossless formats for every RDF term.
+# Oxigraph cannot cancel a query once it runs. So a query on a local store runs in a worker
+# process (gulag_kg.workers) that is killed when the time limit passes, with a memory cap and,
+# on Linux, no Internet sockets (unless SERVICE is allowed). Workers are persistent, one pool
+# per store, forked from a process that runs no threads (a process forked from a threaded one can
+# inherit a lock held forever). A worker sends the result back in SPARQL TSV (SELECT), as a
+# boolean (ASK) or in N-Triples (CONSTRUCT, DESCRIBE): lossless formats for every RDF term, with
+# one row per line, so that rows past the limit are counted before anything is sent.
 # A remote endpoint store is bounded by its own HTTP timeout and runs in this process.
 
 #: Default time limit of a user query, in seconds (``gulag-kg query --timeout``).
 DEFAULT_TIMEOUT = 60.0
 #: Default limit on the rows (or triples) of a user query's result (``--max-rows``).
 DEFAULT_MAX_ROWS = 1_000_000
+#: Default memory cap of a query, in MiB beyond what its worker process had at its start.
+DEFAULT_MEMORY_MB = workers.DEFAULT_MEMORY_MB
+#: Deepest nesting of a query's groups, brackets and chained operators that the engine is given
+#: (Oxigraph parses and evaluates recursively: a few thousand levels overflow its stack).
+MAX_NESTING = 1000
 
 
 @dataclass(frozen=True)
@@ -365,41 +392,223 @@ def _engine_error(kind: str, message: str, origin: str) -> QueryError:
     return QueryError(f"{origin}: the query could not be evaluated: {message}")
 
 
+class QueryStopped(QueryError):
+    """A query that did not run to the end: stopped by a limit, or its engine failed.
+
+    ``reason`` is that of :class:`gulag_kg.workers.WorkerFailure` (``timeout``, ``rows``,
+    ``memory``, ``server-memory``, ``busy``, ``crash``, ``engine``) or ``nesting``; the web layer
+    turns it into an HTTP status.
+    """
+
+    def __init__(self, message: str, *, reason: str, engine_error: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+        self.engine_error = engine_error
+
+
+#: How a caller of the command line lifts each limit (the server says it its own way).
+CLI_HINTS = {"timeout": "raise --timeout", "rows": "raise --max-rows", "memory": "raise --memory"}
+
+
+def stopped(failure: workers.WorkerFailure, origin: str, hints: dict[str, str] = CLI_HINTS) -> QueryError:
+    """The error to show for a query that a worker did not answer."""
+    reason, limit = failure.reason, failure.limit
+    if reason == "timeout":
+        text = (f"{origin}: the query took longer than the time limit of {limit:g} s and was stopped; "
+                f"narrow it down (LIMIT, more specific patterns) or {hints['timeout']}")
+    elif reason == "rows":
+        text = f"{origin}: the result has more than {limit:,} rows; add a LIMIT, or {hints['rows']}"
+    elif reason == "memory":
+        cap = f"its memory limit of {limit:,} MB" if limit else "the memory it may use"
+        text = f"{origin}: the query needed more than {cap} and was stopped; narrow it down, or {hints['memory']}"
+    elif reason == "server-memory":
+        text = f"{origin}: {failure.detail}; the query was stopped: try again later"
+    elif reason == "busy":
+        text = f"{origin}: too many queries at once ({failure.detail}); try again in a few seconds"
+    elif reason == "crash":
+        text = f"{origin}: the query engine failed ({failure.detail or 'no reason given'})"
+    else:
+        error = _engine_error(failure.error_type, failure.detail, origin)
+        return QueryStopped(str(error), reason="syntax" if failure.error_type == "SyntaxError" else "engine",
+                            engine_error=failure.error_type)
+    return QueryStopped(text, reason=reason)
+
+
+_CHAINING_WORDS = {"UNION", "OPTIONAL", "MINUS", "FILTER", "BIND", "VALUES", "GRAPH", "SERVICE", "AS", "EXISTS"}
+_CHAINING_PUNCT = {"/", "|", "^", "&&", "||", "=", "!=", "<", ">", "<=", ">=", "+", "-", "*", "!"}
+
+
+def nesting(query: str) -> int:
+    """How deep the engine may recurse on ``query``: an upper estimate, in levels.
+
+    Brackets open at a point, plus what chains in each open group (sibling groups, ``UNION``,
+    ``OPTIONAL``, ``FILTER``, ``BIND``, binary operators, path steps, a tenth for each triple
+    pattern): the engine builds each chain as a left-deep tree. VALUES data and function
+    arguments do not chain.
+
+    >>> nesting("ASK { ?s ?p ?o }")
+    2
+    >>> nesting("SELECT * WHERE " + "{" * 50 + "}" * 50) > 50
+    True
+    """
+    groups: list[list] = [["", 0]]  # [bracket, chained tenths] for each open bracket
+    chained = 0  # tenths, over the open groups
+    worst = 0
+    values_depth = None  # bracket depth of a VALUES data block being read
+    for kind, text in tokens(query):
+        if values_depth is not None:
+            if kind == "punct" and text in "{(":
+                groups.append([text, 0])
+            elif kind == "punct" and text in "})" and len(groups) > 1:
+                groups.pop()
+                if len(groups) == values_depth:
+                    values_depth = None
+            continue
+        step = 0
+        if kind == "punct":
+            if text in ("{", "(", "["):
+                if text == "{":
+                    groups[-1][1] += 10
+                    chained += 10
+                groups.append([text, 0])
+            elif text in ("}", ")", "]"):
+                if len(groups) > 1:
+                    chained -= groups.pop()[1]
+            elif text in (".", ";") or (text == "," and groups[-1][0] != "("):
+                step = 1
+            elif text in _CHAINING_PUNCT:
+                step = 10
+        elif kind == "word":
+            word = text.upper()
+            if word in _CHAINING_WORDS:
+                step = 10
+            if word == "VALUES":
+                values_depth = len(groups)
+        if step:
+            groups[-1][1] += step
+            chained += step
+        worst = max(worst, len(groups) - 1 + chained // 10)
+    return max(worst, 1)
+
+
+def check_nesting(query: str, *, origin: str = "query") -> None:
+    """Refuse a query nested or chained too deeply for the engine (see :func:`nesting`)."""
+    depth = nesting(query)
+    if depth > MAX_NESTING:
+        raise QueryStopped(f"{origin}: the query nests or chains too deeply for the engine (about {depth:,} levels of "
+                           f"groups, brackets, operators and patterns; at most {MAX_NESTING:,}); split it into smaller queries",
+                           reason="nesting")
+
+
+def query_form(query: str) -> str:
+    """``select``, ``ask``, ``construct`` or ``describe``: the form of a (checked) query.
+
+    >>> query_form("PREFIX ex: <http://e/> CONSTRUCT WHERE { ?s ?p ?o }")
+    'construct'
+    """
+    for kind, text in tokens(query):
+        if kind == "word" and text.upper() in ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE"):
+            return text.lower()
+    raise QueryError("the query has no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+def uses_from(query: str) -> bool:
+    """True if the query names its dataset (``FROM`` / ``FROM NAMED``): its default graph is
+    then the graphs it names, else the union of the store's graphs."""
+    return any(kind == "word" and text.upper() == "FROM" for kind, text in tokens(query))
+
+
 def execute(store: Store, query: str, *, params: dict[str, str] | None = None,
             allow_service: bool = False, origin: str = "query",
-            timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS):
+            timeout: float | None = DEFAULT_TIMEOUT, max_rows: int | None = DEFAULT_MAX_ROWS,
+            memory_mb: int | None = DEFAULT_MEMORY_MB):
     """Check and run a query; returns pyoxigraph's result: :class:`pyoxigraph.QuerySolutions`
     (SELECT), :class:`pyoxigraph.QueryBoolean` (ASK) or an iterable of triples.
 
-    ``timeout`` (seconds) and ``max_rows`` bound the work; ``None`` lifts a bound. Exceeding
-    either raises :class:`QueryError`, as do updates, SERVICE (unless ``allow_service``) and
-    syntax errors.
+    ``timeout`` (seconds), ``max_rows`` and ``memory_mb`` (the query's memory beyond its
+    worker's start) bound the work; ``None`` lifts a bound. Exceeding any raises
+    :class:`QueryError`, as do updates, SERVICE (unless ``allow_service``), queries nested too
+    deeply and syntax errors.
     """
     check_read_only(query, allow_service=allow_service, origin=origin)
+    check_nesting(query, origin=origin)
     substitutions = parse_params(params or {}, query, store=store) or None
-    # With FROM / FROM NAMED the query names its dataset (graphs of the store: Oxigraph never
-    # fetches them); otherwise its default graph is the union of the store's graphs.
-    union = not any(kind == "word" and text.upper() == "FROM" for kind, text in tokens(query))
+    union = not uses_from(query)
     if timeout is not None and timeout <= 0:
         raise QueryError(f"the time limit must be positive, not {timeout:g} s")
     if max_rows is not None and max_rows < 0:
         raise QueryError(f"the row limit must be 0 or more, not {max_rows}")
-    if _runs_in_child(store):
-        return _run_in_child(store, query, substitutions, union=union, origin=origin, timeout=timeout,
-                             max_rows=max_rows, network=allow_service)
+    if memory_mb is not None and memory_mb <= 0:
+        raise QueryError(f"the memory limit must be positive, not {memory_mb} MB")
+    if _runs_in_workers(store):
+        pool = workers.pool_for(store, network=allow_service, memory_mb=memory_mb)
+        request = workers.request(query, fmt={"select": "tsv", "ask": "json", "graph": "nt"}, union=union,
+                                  substitutions=substitutions, max_rows=max_rows)
+        try:
+            answer = pool.run(request, timeout=timeout)
+        except workers.WorkerFailure as failure:
+            raise stopped(failure, origin) from None
+        return _parse_answer(answer)
     try:
-        return store.query(query, substitutions=substitutions, union=union)
+        result = store.query(query, substitutions=substitutions, union=union)
     except (SyntaxError, OSError, RuntimeError, ValueError) as exc:
         raise _engine_error(type(exc).__name__, str(exc), origin) from None
+    if max_rows is not None and not isinstance(result, ox.QueryBoolean):
+        return _at_most(result, max_rows, origin)
+    return result
+
+
+def _parse_answer(answer: workers.Answer):
+    if answer.form == "ask":
+        return ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.JSON)
+    if answer.form == "select":
+        return ox.parse_query_results(answer.data, format=ox.QueryResultsFormat.TSV)
+    return [ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(answer.data, format=ox.RdfFormat.N_TRIPLES)]
+
+
+def _at_most(result, max_rows: int, origin: str):
+    """A remote store's result, refused if it has more than ``max_rows`` rows or triples."""
+    if isinstance(result, ox.QuerySolutions):
+        variables = result.variables
+        rows = list(result)
+        if len(rows) > max_rows:
+            raise stopped(workers.WorkerFailure("rows", limit=max_rows), origin)
+        # read back as pyoxigraph's own type (callers serialise it)
+        return ox.parse_query_results(_results_json(variables, rows), format=ox.QueryResultsFormat.JSON)
+    triples = list(result)
+    if len(triples) > max_rows:
+        raise stopped(workers.WorkerFailure("rows", limit=max_rows), origin)
+    return triples
+
+
+def _results_json(variables, rows) -> bytes:
+    """SELECT solutions in SPARQL 1.1 Query Results JSON."""
+    import json
+
+    def term(t) -> dict:
+        if isinstance(t, ox.NamedNode):
+            return {"type": "uri", "value": t.value}
+        if isinstance(t, ox.BlankNode):
+            return {"type": "bnode", "value": t.value}
+        out = {"type": "literal", "value": t.value}
+        if t.language:
+            out["xml:lang"] = t.language
+        elif t.datatype.value != "http://www.w3.org/2001/XMLSchema#string":
+            out["datatype"] = t.datatype.value
+        return out
+
+    names = [v.value for v in variables]
+    return json.dumps({"head": {"vars": names}, "results": {"bindings": [
+        {n: term(row[v]) for n, v in zip(names, variables) if row[v] is not None} for row in rows]}}).encode()
 
 
 def run_query(store: Store, query: str, *, params: dict[str, str] | None = None,
               allow_service: bool = False, timeout: float | None = DEFAULT_TIMEOUT,
-              max_rows: int | None = DEFAULT_MAX_ROWS) -> QueryResult:
+              max_rows: int | None = DEFAULT_MAX_ROWS, memory_mb: int | None = DEFAULT_MEMORY_MB) -> QueryResult:
     """Run inline SPARQL, a ``.rq`` file or a named query, and collect the result."""
     text, origin = read_query(query)
     result = execute(store, text, params=params, allow_service=allow_service, origin=origin,
-                     timeout=timeout, max_rows=max_rows)
+                     timeout=timeout, max_rows=max_rows, memory_mb=memory_mb)
     if isinstance(result, ox.QuerySolutions):
         variables = tuple(v.value for v in result.variables)
         rows = tuple(tuple(solution[v] for v in variables) for solution in result)
@@ -409,139 +618,11 @@ def run_query(store: Store, query: str, *, params: dict[str, str] | None = None,
     return QueryResult("graph", triples=tuple(result))
 
 
-def _runs_in_child(store) -> bool:
-    """A local Oxigraph store runs the query in a killable child; an endpoint is remote."""
+def _runs_in_workers(store) -> bool:
+    """A local Oxigraph store runs queries in killable workers; an endpoint is remote."""
     from . import store as store_module
 
     endpoint = getattr(store_module, "EndpointStore", None)
     if endpoint is not None and isinstance(store, endpoint):
         return False
-    return hasattr(os, "fork")
-
-
-class _TooManyRows(Exception):
-    pass
-
-
-class _LineCountingWriter:
-    """A binary writer on a pipe that stops the serialiser after ``limit`` lines past the first
-    ``header`` lines (TSV and N-Triples escape newlines inside terms: one line, one row)."""
-
-    def __init__(self, fd: int, limit: int | None, header: int) -> None:
-        self._file = os.fdopen(fd, "wb", buffering=1 << 16)
-        self._limit = None if limit is None else limit + header
-        self._lines = 0
-
-    def write(self, data) -> int:
-        data = bytes(data)
-        self._lines += data.count(b"\n")
-        if self._limit is not None and self._lines > self._limit:
-            raise _TooManyRows()
-        return self._file.write(data)
-
-    def flush(self) -> None:
-        self._file.flush()
-
-
-def _child_main(store, query: str, substitutions, union: bool, data_fd: int, error_fd: int,
-                max_rows: int | None, install_kernel_guard) -> None:
-    """The forked child: evaluate, write the result to ``data_fd``; never returns."""
-    code = 3
-    try:
-        if install_kernel_guard is not None:
-            install_kernel_guard()
-        result = store.query(query, substitutions=substitutions, union=union)
-        if isinstance(result, ox.QueryBoolean):
-            os.write(data_fd, b"B1" if bool(result) else b"B0")
-        else:
-            kind = b"S" if isinstance(result, ox.QuerySolutions) else b"T"
-            os.write(data_fd, kind)
-            writer = _LineCountingWriter(data_fd, max_rows, 1 if kind == b"S" else 0)
-            if kind == b"S":
-                result.serialize(writer, format=ox.QueryResultsFormat.TSV)
-            else:
-                ox.serialize((ox.Triple(t.subject, t.predicate, t.object) for t in result), writer,
-                             format=ox.RdfFormat.N_TRIPLES)
-            writer.flush()
-        code = 0
-    except BaseException as exc:  # everything goes back to the parent, as data
-        if isinstance(exc, _TooManyRows):  # pyoxigraph lets the writer's exception through
-            report = {"type": "TooManyRows", "message": ""}
-        else:
-            report = {"type": type(exc).__name__, "message": str(exc)}
-        try:
-            os.write(error_fd, json.dumps(report).encode("utf-8")[:60000])
-        except OSError:
-            pass
-    finally:
-        os._exit(code)
-
-
-def _run_in_child(store, query: str, substitutions, *, union: bool, origin: str, timeout: float | None,
-                  max_rows: int | None, network: bool):
-    install_kernel_guard = None
-    if not network:
-        from .guards import prepare_kernel_guard
-
-        install_kernel_guard = prepare_kernel_guard()
-    data_r, data_w = os.pipe()
-    error_r, error_w = os.pipe()
-    with warnings.catch_warnings():  # Python 3.12+ warns of fork() in a threaded process
-        warnings.simplefilter("ignore", DeprecationWarning)
-        pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child; coverage cannot see it
-        os.close(data_r)
-        os.close(error_r)
-        _child_main(store, query, substitutions, union, data_w, error_w, max_rows, install_kernel_guard)
-    os.close(data_w)
-    os.close(error_w)
-    deadline = None if timeout is None else time.monotonic() + timeout
-    chunks: list[bytes] = []
-    error = bytearray()
-    status = None
-    try:
-        with selectors.DefaultSelector() as selector:
-            selector.register(data_r, selectors.EVENT_READ, chunks)
-            selector.register(error_r, selectors.EVENT_READ, error)
-            open_fds = 2
-            while open_fds:
-                wait = None if deadline is None else deadline - time.monotonic()
-                if wait is not None and wait <= 0:
-                    break
-                for key, _ in selector.select(wait):
-                    data = os.read(key.fd, 1 << 16)
-                    if data:
-                        key.data.append(data) if isinstance(key.data, list) else key.data.extend(data)
-                    else:
-                        selector.unregister(key.fd)
-                        open_fds -= 1
-            if open_fds:
-                os.kill(pid, signal.SIGKILL)
-                os.waitpid(pid, 0)
-                pid = 0
-                raise QueryError(f"{origin}: the query took longer than the time limit of {timeout:g} s "
-                                 "and was stopped; narrow it down (LIMIT, more specific patterns) or raise --timeout")
-        _, status = os.waitpid(pid, 0)
-        pid = 0
-    finally:
-        if pid:  # interrupted (Ctrl-C) or failed while waiting: the child must not outlive us
-            os.kill(pid, signal.SIGKILL)
-            os.waitpid(pid, 0)
-        os.close(data_r)
-        os.close(error_r)
-    if error:
-        report = json.loads(error.decode("utf-8", "replace"))
-        if report["type"] == "TooManyRows":
-            raise QueryError(f"{origin}: the result has more than {max_rows:,} rows; add a LIMIT, or raise --max-rows")
-        raise _engine_error(report["type"], report["message"], origin)
-    if not os.WIFEXITED(status) or os.WEXITSTATUS(status) != 0:
-        how = (f"signal {os.WTERMSIG(status)}" if os.WIFSIGNALED(status) else f"exit code {os.WEXITSTATUS(status)}")
-        raise QueryError(f"{origin}: the query engine failed ({how}); the query may need more memory than there is")
-    payload = b"".join(chunks)
-    if payload[:1] == b"B":
-        return ox.parse_query_results(b'{"head":{},"boolean":%s}' % (b"true" if payload[1:2] == b"1" else b"false"),
-                                      format=ox.QueryResultsFormat.JSON)
-    if payload[:1] == b"S":
-        return ox.parse_query_results(payload[1:], format=ox.QueryResultsFormat.TSV)
-    return [ox.Triple(q.subject, q.predicate, q.object)
-            for q in ox.parse(payload[1:], format=ox.RdfFormat.N_TRIPLES)]
+    return workers.fork_available()

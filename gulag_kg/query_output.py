@@ -16,7 +16,6 @@ import pyoxigraph as ox
 from .claims import contradictions
 from .entities import compact
 from .errors import QueryError
-from .export import serialize_quads
 from .query import execute, read_query
 from .render import format_table, term_text
 from .text import render_contradictions
@@ -34,7 +33,8 @@ _CLAIM_IRI = re.compile(rb"https://w3id\.org/gulag-kg/id/claim/[A-Za-z0-9._~%-]+
 
 def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt: str,
                        allow_service: bool = False, out: BinaryIO | None = None,
-                       timeout: float | None = 60.0, max_rows: int | None = 1_000_000) -> None:
+                       timeout: float | None = 60.0, max_rows: int | None = 1_000_000,
+                       memory_mb: int | None = 2048) -> None:
     """Run ``query`` and write its result to ``out`` (stdout) in ``fmt``.
 
     SELECT and ASK: ``table``, ``csv``, ``tsv``, ``json``, ``xml``. CONSTRUCT and DESCRIBE:
@@ -43,11 +43,13 @@ def write_query_result(store: Store, query: str, *, params: dict[str, str], fmt:
     out = out or sys.stdout.buffer
     text, origin = read_query(query)
     result = execute(store, text, params=params, allow_service=allow_service, origin=origin,
-                     timeout=timeout, max_rows=max_rows)
+                     timeout=timeout, max_rows=max_rows, memory_mb=memory_mb)
     if not isinstance(result, (ox.QuerySolutions, ox.QueryBoolean)):  # CONSTRUCT/DESCRIBE, any store
         # table and tsv are the defaults on and off a terminal: a graph is then Turtle.
         if fmt in ("csv", "json", "xml"):
             raise QueryError(f"--format {fmt} is for SELECT and ASK results; a CONSTRUCT or DESCRIBE query gives a graph: use turtle, nt or jsonld")
+        from .export import serialize_quads  # here: a SELECT, the common case, needs none of it
+
         graph_fmt = _GRAPH_FORMATS.get(fmt, "turtle")
         out.write(serialize_quads((ox.Quad(t.subject, t.predicate, t.object) for t in result), graph_fmt))
         return

@@ -69,10 +69,14 @@ class Store:
     def __init__(self, path: Path | str | None = None) -> None:
         self.path = Path(path) if path is not None else None
         self._ox = _open_on_disk(self.path) if self.path is not None else ox.Store()
+        #: Changes with every change made through this object: query workers, which hold the
+        #: data as it was when they started, are replaced when it moves (gulag_kg.workers).
+        self.generation = 0
 
     @property
     def oxigraph(self) -> ox.Store:
         """The underlying :class:`pyoxigraph.Store`, for callers that need its full API."""
+        self.generation += 1  # the caller may change it
         return self._ox
 
     @property
@@ -98,6 +102,7 @@ class Store:
         """Load a file of gulag-kg itself (the ontology, the shipped graph) straight through
         Oxigraph's parser: about twice as fast as :meth:`load_file`, which keeps its extra
         checks for files from elsewhere. Blank nodes get fresh ids, as with :meth:`load_file`."""
+        self.generation += 1
         self._ox.load(path=str(path), format=rdf_format_for(path), to_graph=graph)
 
     def bulk_load(self, path: Path | str, *, graph: ox.NamedNode | None = None,
@@ -111,6 +116,7 @@ class Store:
         """
         path = Path(path)
         fmt = rdf_format_for(path)
+        self.generation += 1
         before = len(self._ox)
         try:
             raw = open(path, "rb")
@@ -130,9 +136,11 @@ class Store:
         return LoadedFile(str(path), len(self._ox) - before)
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> None:
+        self.generation += 1
         self._ox.extend(quads)
 
     def remove_graph(self, graph: ox.NamedNode) -> None:
+        self.generation += 1
         if self._ox.contains_named_graph(graph):
             self._ox.remove_graph(graph)
 

@@ -74,8 +74,65 @@ def oxigraph_server(*, union_default_graph: bool = False, timeout_s: int | None 
                 time.sleep(0.1)
         yield OxigraphServer(base)
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop(process)
+
+
+def stop(process: subprocess.Popen, timeout: float = 20) -> None:
+    """Terminate a server and wait for it (kill it if it will not go)."""
+    process.terminate()
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@dataclass
+class GulagKgServer:
+    """A ``gulag-kg serve`` process on 127.0.0.1 (``base`` is its root URL)."""
+
+    base: str
+    process: subprocess.Popen
+    log: list
+
+    @property
+    def sparql(self) -> str:
+        return f"{self.base}/sparql"
+
+
+def gulag_kg_executable() -> str:
+    found = Path(sys.executable).parent / "gulag-kg"
+    if not found.exists():
+        raise RuntimeError("gulag-kg is not installed in this environment: make install")
+    return str(found)
+
+
+@contextlib.contextmanager
+def gulag_kg_server(*serve_args: str, global_args: tuple[str, ...] = (), env: dict | None = None,
+                    startup: float = 60):
+    """Start ``gulag-kg [global_args] serve --port 0 [serve_args]`` as a process of its own (the
+    way an operator runs it), wait until it announces its address; stop it afterwards."""
+    import os
+    import re
+    import threading
+
+    args = [gulag_kg_executable(), *global_args, "serve", "--host", "127.0.0.1", "--port", "0", *serve_args]
+    process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+                               env={**os.environ, **(env or {})})
+    log: list[str] = []
+    announced = threading.Event()
+
+    def drain() -> None:  # read stderr for the whole run, so that the server never blocks on it
+        for line in process.stderr:
+            log.append(line)
+            if " at http://" in line:
+                announced.set()
+
+    threading.Thread(target=drain, daemon=True).start()
+    try:
+        if not announced.wait(startup):
+            raise RuntimeError("gulag-kg serve did not start: " + "".join(log)[-2000:])
+        url = re.search(r"at (http://\S+)/sparql", "".join(log)).group(1)
+        yield GulagKgServer(url, process, log)
+    finally:
+        stop(process)
