@@ -20,6 +20,7 @@ from gulag_kg.paths import source_text_path
 from gulag_kg.prefixes import ID_NS
 from gulag_kg.store import Store, open_store
 from gulag_kg.web import create_app
+from gulag_kg.web.urls import SHAPES_NS
 
 from .servers import oxigraph_server
 
@@ -181,7 +182,7 @@ def section_or_all(page: str, heading: str) -> str:
     ("application/n-quads", "nq"), ("application/trig", "trig"), ("text/turtle;q=0.5, application/ld+json", "jsonld"),
 ])
 def test_content_negotiation_redirects_to_the_preferred_document(client, accept, ext):
-    for path in ("/id/agency/nkvd", "/ontology", "/vocab", "/vocab/unit", "/vocab/unit/people", "/graph/wikidata"):
+    for path in ("/id/agency/nkvd", "/ontology", "/shapes", "/vocab", "/vocab/unit", "/vocab/unit/people", "/graph/wikidata"):
         response = get(client, path, accept=accept)
         assert response.status_code == 303, path
         assert response.headers["location"] == f"{path}.{ext}" and response.headers["vary"] == "Accept"
@@ -243,6 +244,31 @@ def test_ontology_vocabularies_graphs_and_context_dereference(client):
     assert graph.status_code == 200 and "https://w3id.org/gulag-kg/graph/wikidata" in graph.text
     context = get(client, "/context.jsonld", accept="application/ld+json")
     assert context.headers["content-type"] == "application/ld+json; charset=utf-8" and "@context" in context.json()
+
+
+def test_every_shape_a_validation_report_names_has_its_entry_on_the_shapes_page(client):
+    from gulag_kg.web.shapes_page import shapes_quads
+
+    page = get(client, "/shapes.html").text
+    shapes = {q.subject.value for q in shapes_quads() if q.subject.value.startswith(SHAPES_NS)
+              and q.predicate.value == "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"}
+    assert len(shapes) > 100
+    for iri in shapes:
+        local = iri[len(SHAPES_NS):]
+        entry = section(page, local)
+        # each entry shows the shape's definition as written in its file
+        assert f"gks:{local} a sh:" in text_of(entry), local
+    # the message of a shape is on the page, and the parent links to the nested shape
+    assert "A claim has at most one gk:value; make a second claim for a second value." in section(page, "ClaimShape-value")
+    assert 'href="#ClaimShape"' in section(page, "ClaimShape-value")
+    # a shape a report names (sourceShape) links to its entry
+    from gulag_kg.web.urls import document_path
+
+    assert document_path(SHAPES_NS + "ClaimShape-value") == "shapes.html#ClaimShape-value"
+    # the shapes as RDF: the same statements as the files
+    turtle = get(client, "/shapes.ttl", accept="text/turtle")
+    assert turtle.headers["content-type"] == "text/turtle; charset=utf-8"
+    assert len(list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))) == len(shapes_quads())
 
 
 def test_every_text_response_has_vary_and_a_charset(client):

@@ -21,7 +21,7 @@ ACCEPTS = {
     "trig": "application/trig", "turtle-over-html": "text/turtle, text/html;q=0.5",
 }
 PATHS = ["id/agency/nkvd", "id/claim/deaths-gulag-1934-1953-archival-study-1993", "id/source/wikipedia-en-gulag",
-         "vocab/unit", "vocab/unit/people", "vocab", "vocab/", "ontology", "id/agency/nkvd/", "graph/article", "graph/wikidata", "context.jsonld",
+         "vocab/unit", "vocab/unit/people", "vocab", "vocab/", "ontology", "shapes", "id/agency/nkvd/", "graph/article", "graph/wikidata", "context.jsonld",
          "", "map.html", "id/agency/nkvd.ttl", "id/agency/nkvd.html", "search.html", "static/style.css",
          "search-index.json", "queries/agency-in-year.html", "dumps/gulag-kg.trig"]
 

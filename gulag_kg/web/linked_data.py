@@ -14,63 +14,29 @@ JSON-LD, N-Quads and TriG; N-Quads and TriG keep the named graph each statement 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import pyoxigraph as ox
 
 from ..export import canonical_quads, serialize_quads
 from ..prefixes import GK_NS, GRAPH_NS, PREFIXES, VOCAB_NS
 from ..store import ONTOLOGY_GRAPH, Store
-from .negotiation import negotiate
+from .negotiation import MediaType, choose, media_types
 from .urls import ONTOLOGY_IRI
 
 
-@dataclass(frozen=True)
-class MediaType:
-    ext: str
-    media: str  # the type sent in Content-Type
-    export: str | None  # gulag_kg.export format name; None for RDF/XML and HTML
-    name: str
-
-    @property
-    def content_type(self) -> str:
-        """With a charset wherever the type has that parameter (every text type; RDF/XML)."""
-        if self.media.startswith("text/") or self.media == "application/rdf+xml":
-            return self.media + "; charset=utf-8"
-        return self.media
-
-
-#: The documents of a resource, by extension (the page for people first).
-DOCUMENT_TYPES: dict[str, MediaType] = {m.ext: m for m in (
-    MediaType("html", "text/html", None, "HTML"),
-    MediaType("ttl", "text/turtle", "turtle", "Turtle"),
-    MediaType("nt", "application/n-triples", "nt", "N-Triples"),
-    MediaType("rdf", "application/rdf+xml", None, "RDF/XML"),
-    MediaType("jsonld", "application/ld+json", "jsonld", "JSON-LD"),
-    MediaType("nq", "application/n-quads", "nquads", "N-Quads"),
-    MediaType("trig", "application/trig", "trig", "TriG"),
-)}
-
-#: What a client may ask for (Accept), in our order of preference, and the document it gets.
-_ACCEPTED: dict[str, str] = {
-    "text/html": "html",
-    "application/xhtml+xml": "html",
-    "text/turtle": "ttl",
-    "application/x-turtle": "ttl",
-    "application/ld+json": "jsonld",
-    "application/n-triples": "nt",
-    "application/rdf+xml": "rdf",
-    "application/n-quads": "nq",
-    "application/trig": "trig",
-    "application/json": "jsonld",
-}
+#: The documents of a resource, by extension: the page for people first, then the RDF formats
+#: the endpoint offers for CONSTRUCT (one table for the site: :data:`negotiation.MEDIA_TYPES`).
+DOCUMENT_TYPES: dict[str, MediaType] = {m.extension: m for m in media_types("page") + media_types("graph")}
 
 
 def negotiate_document(accept: str) -> str | None:
     """The extension of the document an ``Accept`` header prefers (HTML for ``*/*`` and for an
-    empty header); None if it accepts none of ours."""
-    media = negotiate(accept, list(_ACCEPTED))
-    return _ACCEPTED[media] if media is not None else None
+    empty header); None if it accepts none of ours.
+
+    >>> negotiate_document("text/turtle;q=0.5, application/ld+json"), negotiate_document("")
+    ('jsonld', 'html')
+    """
+    media = choose(accept, list(DOCUMENT_TYPES.values()))
+    return None if media is None else media.extension
 
 
 def offered_types() -> str:
@@ -80,12 +46,12 @@ def offered_types() -> str:
 def serialize(quads: list[ox.Quad], ext: str) -> bytes:
     """Quads as the ``ext`` document (byte-stable: the canonical order of ``gulag-kg export``)."""
     media = DOCUMENT_TYPES[ext]
-    if media.export is not None:
-        return serialize_quads(quads, media.export)
-    if ext == "rdf":
+    if media.kind != "graph":
+        raise ValueError(f"{ext} is not an RDF document type")
+    if media.name == "rdfxml":
         triples = [ox.Triple(q.subject, q.predicate, q.object) for q in canonical_quads(quads, union=True)]
         return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
-    raise ValueError(f"{ext} is not an RDF document type")
+    return serialize_quads(quads, media.name)
 
 
 # --- what describes each kind of IRI -----------------------------------------------------------

@@ -40,9 +40,9 @@ class _StaticFiles(StaticFiles):
 
 def routes() -> list[BaseRoute]:
     exact = ["/", "/index.html", "/search", "/search.html", "/search-index.json", "/map.html", "/map/base.svg",
-             "/charts.html", "/timeline.html", "/contested.html", "/ontology", "/vocab", "/graph", "/context.jsonld"]
+             "/charts.html", "/timeline.html", "/contested.html", "/ontology", "/shapes", "/vocab", "/graph", "/context.jsonld"]
     below = ["/browse/{rest:path}", "/queries/{rest:path}", "/id/{rest:path}", "/vocab/{rest:path}",
-             "/graph/{rest:path}", "/dumps/{rest:path}", "/ontology.{ext}", "/vocab.{ext}"]
+             "/graph/{rest:path}", "/dumps/{rest:path}", "/ontology.{ext}", "/shapes.{ext}", "/vocab.{ext}"]
     return ([Route(p, page) for p in exact] + [Route(p, page) for p in below]
             + [Mount("/static", app=_StaticFiles(directory=STATIC_DIR), name="static")])
 

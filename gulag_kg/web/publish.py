@@ -157,6 +157,6 @@ def _apache_types() -> bytes:
     """Content types for Apache hosts (other hosts: see docs/publishing.md)."""
     lines = ["# Written by gulag-kg publish: the content types of the site's documents.", "AddDefaultCharset utf-8"]
     for media in DOCUMENT_TYPES.values():
-        lines.append(f"AddType {media.media} .{media.ext}")
+        lines.append(f"AddType {media.media} .{media.extension}")
     lines += ["AddType application/sparql-query .rq", "ErrorDocument 404 /404.html", ""]
     return "\n".join(lines).encode()

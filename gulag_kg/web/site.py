@@ -35,7 +35,7 @@ from . import linked_data, mapping
 from .passages import SourceTexts, marked_segments
 from .search import SearchIndex
 from .templating import render
-from .urls import DOCUMENT_EXTENSIONS, RDF_EXTENSIONS, ONTOLOGY_IRI, document_path, iri_of_path, iri_path, root_for, safe_path, split_extension
+from .urls import DOCUMENT_EXTENSIONS, RDF_EXTENSIONS, ONTOLOGY_IRI, SHAPES_IRI, document_path, iri_of_path, iri_path, root_for, safe_path, split_extension
 from .views import Labeller, Term, resource_exists, resource_view
 
 HTML = "text/html; charset=utf-8"
@@ -170,7 +170,7 @@ class Site:
         iri = iri_of_path(path.strip("/")) if path.strip("/") not in ("graph",) else None
         if iri is None:
             return None
-        if iri in (ONTOLOGY_IRI, VOCAB_NS) or self._graph_exists(iri) or resource_exists(self.store, iri):
+        if iri in (ONTOLOGY_IRI, SHAPES_IRI, VOCAB_NS) or self._graph_exists(iri) or resource_exists(self.store, iri):
             return iri
         return None
 
@@ -181,7 +181,8 @@ class Site:
             "search-index.json": self._search_index, "map.html": self._map, "map/base.svg": self._map_base,
             "charts.html": self._charts, "timeline.html": self._timeline, "contested.html": self._contested,
             "browse/index.html": self._browse_index, "queries/index.html": self._queries,
-            "vocab.html": self._vocabularies, "ontology.html": self._ontology, "graph/index.html": self._graphs,
+            "vocab.html": self._vocabularies, "ontology.html": self._ontology, "shapes.html": self._shapes,
+            "graph/index.html": self._graphs,
             "context.jsonld": self._context,
         }
         if path in fixed:
@@ -200,6 +201,8 @@ class Site:
             iri = iri_of_path(stem)
             if stem == "vocab":
                 iri = VOCAB_NS
+            if iri == SHAPES_IRI and ext in RDF_EXTENSIONS:
+                return self._shapes_rdf(ext)
             if iri is not None and ext in RDF_EXTENSIONS and (
                     iri in (ONTOLOGY_IRI, VOCAB_NS) or self._graph_exists(iri) or resource_exists(self.store, iri)):
                 return self._rdf(iri, ext)
@@ -457,6 +460,18 @@ class Site:
         return self._html("ontology.html", "ontology.html", title="The gulag-kg ontology", sections=sections,
                           ontology=ontology, iri=ONTOLOGY_IRI)
 
+    def _shapes(self) -> Document:
+        from .shapes_page import shapes_files
+
+        files = self._once("shapes", shapes_files)
+        return self._html("shapes.html", "shapes.html", title="The gulag-kg shapes", files=files, iri=SHAPES_IRI,
+                          count=sum(len(f.shapes) for f in files))
+
+    def _shapes_rdf(self, ext: str) -> Document:
+        from .shapes_page import shapes_quads
+
+        return Document(linked_data.serialize(shapes_quads(), ext), linked_data.DOCUMENT_TYPES[ext].content_type)
+
     def _vocabularies(self) -> Document:
         labeller = Labeller(self.store)
         rows = self._rows("""SELECT ?scheme ?c WHERE { ?scheme a skos:ConceptScheme . OPTIONAL { ?c skos:inScheme ?scheme } }""")
@@ -561,8 +576,8 @@ class Site:
         """Every document a published site holds (``static/`` aside), in a stable order."""
         out = ["index.html", "search.html", "search-index.json", "map.html", "map/base.svg", "charts.html",
                "timeline.html", "contested.html", "browse/index.html", "queries/index.html", "vocab.html",
-               "ontology.html", "graph/index.html", "context.jsonld"]
-        out += [f"vocab.{ext}" for ext in RDF_EXTENSIONS] + [f"ontology.{ext}" for ext in RDF_EXTENSIONS]
+               "ontology.html", "shapes.html", "graph/index.html", "context.jsonld"]
+        out += [f"{doc}.{ext}" for doc in ("vocab", "ontology", "shapes") for ext in RDF_EXTENSIONS]
         out += [f"dumps/gulag-kg.{ext}" for ext in _DUMP_FORMATS]
         for key in BROWSE:
             items = self._once("browse-" + key, lambda key=key: self._browse_items(BROWSE[key]))

@@ -9,7 +9,7 @@ one per format, named by an extension::
       id/agency/nkvd.ttl  .nt .rdf .jsonld .nq .trig   the same description in RDF
 
 Hash IRIs of the ontology (``ontology#Claim``) are described by one document, ``ontology.html``,
-with an anchor per term. Paths here never start with ``/``: pages link to each other relatively,
+with an anchor per term; so are the SHACL shapes (``shapes#ClaimShape``, ``shapes.html``). Paths here never start with ``/``: pages link to each other relatively,
 so a published site works under any base URL.
 """
 
@@ -20,6 +20,9 @@ import urllib.parse
 from ..prefixes import BASE, GK_NS, GRAPH_NS, ID_NS, VOCAB_NS
 
 ONTOLOGY_IRI = BASE + "ontology"
+#: The SHACL shapes (``shapes/``): hash IRIs, ``shapes#ClaimShape``, named by validation reports.
+SHAPES_IRI = BASE + "shapes"
+SHAPES_NS = SHAPES_IRI + "#"
 
 #: Extensions of the documents that describe a resource, the page for people first.
 DOCUMENT_EXTENSIONS = ("html", "ttl", "nt", "rdf", "jsonld", "nq", "trig")
@@ -29,7 +32,7 @@ RDF_EXTENSIONS = DOCUMENT_EXTENSIONS[1:]
 #: Top-level path segments whose extensionless paths are IRIs (answered by content negotiation).
 IRI_ROOTS = ("id", "vocab", "graph")
 #: Extensionless single-segment IRIs.
-IRI_DOCUMENTS = ("ontology", "vocab")
+IRI_DOCUMENTS = ("ontology", "shapes", "vocab")
 
 
 def _quote(path: str) -> str:
@@ -47,8 +50,8 @@ def iri_path(iri: str) -> str | None:
     >>> iri_path("http://www.wikidata.org/entity/Q182449") is None
     True
     """
-    if iri == ONTOLOGY_IRI:
-        return "ontology"
+    if iri in (ONTOLOGY_IRI, SHAPES_IRI):
+        return iri[len(BASE):]
     for ns in (ID_NS, VOCAB_NS, GRAPH_NS):
         if iri.startswith(ns):
             rest = iri[len(ns):]
@@ -68,10 +71,13 @@ def document_path(iri: str, ext: str = "html") -> str | None:
     'ontology.html#Claim'
     >>> document_path("https://w3id.org/gulag-kg/vocab/unit/people", "ttl")
     'vocab/unit/people.ttl'
+    >>> document_path("https://w3id.org/gulag-kg/shapes#ClaimShape-value")
+    'shapes.html#ClaimShape-value'
     """
-    if iri.startswith(GK_NS):
-        local = iri[len(GK_NS):]
-        return f"ontology.{ext}" + (f"#{_quote(local)}" if local and ext == "html" else "")
+    for ns in (GK_NS, SHAPES_NS):
+        if iri.startswith(ns):
+            local = iri[len(ns):]
+            return f"{ns[len(BASE):-1]}.{ext}" + (f"#{_quote(local)}" if local and ext == "html" else "")
     path = iri_path(iri)
     if path is None or not safe_path(path):
         return None
@@ -87,8 +93,8 @@ def safe_path(path: str) -> bool:
 
 def iri_of_path(path: str) -> str | None:
     """The IRI an extensionless site path names (the inverse of :func:`iri_path`)."""
-    if path in ("ontology",):
-        return ONTOLOGY_IRI
+    if path in ("ontology", "shapes"):
+        return BASE + path
     if path == "vocab":
         return VOCAB_NS
     root = path.split("/", 1)[0]
