@@ -52,7 +52,9 @@ def test_every_concept_is_in_a_scheme_and_labelled(ontology):
 def test_our_classes_are_aligned_to_standard_vocabularies(ontology):
     ns = str(GK._NS)
     for cls in ontology.subjects(RDF.type, OWL.Class):
-        if str(cls).startswith(ns) and cls not in (GK.Rank,):
+        # gk:ClaimProperty's instances are properties, which no class outside OWL's reserved
+        # vocabulary (rdf:Property) stands for: not aligned, by design (tests/test_owl.py)
+        if str(cls).startswith(ns) and cls not in (GK.Rank, GK.ClaimProperty):
             parents = list(ontology.objects(cls, RDFS.subClassOf))
             assert parents, f"{cls} is not aligned to anything"
 
