@@ -20,6 +20,8 @@ import pytest
 from gulag_kg import paths
 from gulag_kg.derive import truthy_quads
 from gulag_kg.prefixes import GK_NS, PREFIXES
+from gulag_kg.web.linked_data import describe
+from gulag_kg.web.urls import ONTOLOGY_IRI
 
 CHECKER = Path(__file__).resolve().parent / "OwlDlCheck.java"
 HERMIT_JAR = Path(owlready2.__file__).resolve().parent / "hermit" / "HermiT.jar"
@@ -104,17 +106,22 @@ def _unexplained(unparsed: list[tuple], annotation_properties: set[str]) -> list
 
 @pytest.fixture(scope="module")
 def owl_api_findings(ontology, kg, tmp_path_factory):
-    """One JVM for the three documents: the ontology; the ontology with the truthy triples of
-    the derived graph (each claim property used as a predicate); and the faulty ontology."""
+    """One JVM for the four documents: the ontology; the document the site serves for it
+    (/ontology, what Protégé loads from its IRI: the terms without the SKOS vocabularies); the
+    ontology with the truthy triples of the derived graph (each claim property used as a
+    predicate); and the faulty ontology."""
     folder = tmp_path_factory.mktemp("owlapi")
-    plain, with_truthy, faulty = folder / "ontology.nt", folder / "ontology-truthy.nt", folder / "faulty.ttl"
+    plain, served, with_truthy, faulty = (folder / name for name in ("ontology.nt", "served.nt", "ontology-truthy.nt", "faulty.ttl"))
     ontology.dump(str(plain), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in describe(kg.store, ONTOLOGY_IRI)]
+    served.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
     store = _ontology_store()
     store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in truthy_quads(kg.store)])
     store.dump(str(with_truthy), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     faulty.write_text(_FAULTY, encoding="utf-8")
-    found = _owl_api_check([plain, with_truthy, faulty])
-    return {"plain": found[str(plain)], "truthy": found[str(with_truthy)], "faulty": found[str(faulty)]}
+    found = _owl_api_check([plain, served, with_truthy, faulty])
+    return {"plain": found[str(plain)], "served": found[str(served)], "truthy": found[str(with_truthy)],
+            "faulty": found[str(faulty)]}
 
 
 def test_the_checker_finds_the_faults_the_old_ontology_had(owl_api_findings):
@@ -130,6 +137,13 @@ def test_the_ontology_is_owl2_dl(owl_api_findings, ontology):
     assert found["violation"] == []
     assert _unexplained(found["unparsed"], _declared(ontology, "AnnotationProperty")) == []
     assert int(found["triples"][0]) == len(ontology)
+
+
+def test_the_ontology_document_the_site_serves_is_owl2_dl(owl_api_findings, ontology):
+    found = owl_api_findings["served"]
+    assert 500 < int(found["triples"][0]) < len(ontology)
+    assert found["violation"] == []
+    assert _unexplained(found["unparsed"], _declared(ontology, "AnnotationProperty")) == []
 
 
 def test_claim_properties_used_as_predicates_keep_the_ontology_owl2_dl(owl_api_findings, ontology, kg):

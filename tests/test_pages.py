@@ -235,6 +235,8 @@ def test_the_claims_of_a_page_are_the_same_on_every_store(any_client, client, kg
 def test_ontology_vocabularies_graphs_and_context_dereference(client):
     ontology = get(client, "/ontology.html").text
     assert '<section id="Claim"' in ontology and '<section id="deaths"' in ontology
+    annotation_properties = ontology.split('<section id="annotation-properties"', 1)[1].split('<section id="individuals"', 1)[0]
+    assert '<section id="value"' in annotation_properties and '<section id="abbreviation"' in annotation_properties
     turtle = get(client, "/ontology.ttl", accept="text/turtle")
     triples = list(ox.parse(turtle.content, format=ox.RdfFormat.TURTLE))
     assert any(t.subject.value == "https://w3id.org/gulag-kg/ontology#Claim" for t in triples)

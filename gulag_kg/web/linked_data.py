@@ -82,10 +82,13 @@ _SCHEMES = """
 SELECT ?s ?p ?o ?g WHERE { ?s a skos:ConceptScheme . GRAPH ?g { ?s ?p ?o } }
 """
 
+# The ontology document: our terms, the ontology's own statements, and the declarations of the
+# external terms it uses, without which it would not be OWL 2 DL (tests/test_owl.py checks it).
 _ONTOLOGY = """
 SELECT ?s ?p ?o ?g WHERE {
   GRAPH ?g { ?s ?p ?o }
-  FILTER(?g = %(graph)s && (isBlank(?s) || ?s = %(ontology)s || STRSTARTS(STR(?s), "%(ns)s")))
+  FILTER(?g = %(graph)s && (isBlank(?s) || ?s = %(ontology)s || STRSTARTS(STR(?s), "%(ns)s")
+         || (?p = rdf:type && ?o IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty))))
 }
 """
 
@@ -102,7 +105,7 @@ def _quads(store: Store, query: str) -> list[ox.Quad]:
 def describe(store: Store, iri: str) -> list[ox.Quad]:
     """The statements that describe ``iri``, with their named graphs:
 
-    * the ontology (``/ontology``): its terms and their axioms;
+    * the ontology (``/ontology``): its terms and their axioms, and the external terms it declares;
     * the vocabularies (``/vocab``): every concept scheme;
     * a concept scheme (``/vocab/unit``): the scheme and its concepts;
     * a named graph (``/graph/article``): every statement of that graph;

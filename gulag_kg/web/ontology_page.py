@@ -17,6 +17,7 @@ _SECTIONS = (
     ("claim-properties", "Claim properties (what a claim can be about)", (GK_NS + "QuantityProperty", GK_NS + "RelationProperty")),
     ("object-properties", "Object properties", (PREFIXES["owl"] + "ObjectProperty",)),
     ("datatype-properties", "Datatype properties", (PREFIXES["owl"] + "DatatypeProperty",)),
+    ("annotation-properties", "Annotation properties", (PREFIXES["owl"] + "AnnotationProperty",)),
     ("individuals", "Other terms", ()),
 )
 _DEFINITIONS = (PREFIXES["skos"] + "definition", PREFIXES["rdfs"] + "comment")
