@@ -20,6 +20,7 @@ import pytest
 from gulag_kg import paths
 from gulag_kg.derive import truthy_quads
 from gulag_kg.prefixes import GK_NS, PREFIXES
+from gulag_kg.store import ONTOLOGY_GRAPH
 from gulag_kg.web.linked_data import describe
 from gulag_kg.web.urls import ONTOLOGY_IRI
 
@@ -154,6 +155,18 @@ def test_claim_properties_used_as_predicates_keep_the_ontology_owl2_dl(owl_api_f
     assert int(found["triples"][0]) > len(ontology) + 100
     assert found["violation"] == []
     assert _unexplained(found["unparsed"], _declared(ontology, "AnnotationProperty")) == []
+
+
+def test_every_object_or_datatype_property_has_values_of_its_kind_throughout_the_graph(kg):
+    """Ours and the external ones declared for the graph (schema:author, oa:exact...): an object
+    property with a literal value, or a datatype property with a resource, would not be OWL 2 DL
+    once the data is read with the ontology."""
+    wrong = kg.store.query(f"""SELECT DISTINCT ?p ?o WHERE {{
+      GRAPH <{ONTOLOGY_GRAPH.value}> {{ ?p a ?kind FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty)) }}
+      GRAPH ?g {{ ?s ?p ?o }}
+      FILTER((?kind = owl:ObjectProperty && isLiteral(?o)) || (?kind = owl:DatatypeProperty && !isLiteral(?o)))
+    }} LIMIT 20""")
+    assert [(row["p"].value, str(row["o"])) for row in wrong] == []
 
 
 def test_every_claim_property_has_exactly_one_property_kind(ontology):
