@@ -16,8 +16,11 @@ from pathlib import Path
 import owlready2
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 
+import gulag_kg
 from gulag_kg import paths
+from gulag_kg.cli import cli
 from gulag_kg.derive import truthy_quads
 from gulag_kg.prefixes import GK_NS, PREFIXES
 from gulag_kg.store import ONTOLOGY_GRAPH
@@ -25,6 +28,7 @@ from gulag_kg.web.linked_data import describe
 from gulag_kg.web.urls import ONTOLOGY_IRI
 
 CHECKER = Path(__file__).resolve().parent / "OwlDlCheck.java"
+GULAGMAP_EXCERPTS = [Path(__file__).resolve().parent / "data" / d / "excerpt" for d in ("gulagmap-2017", "gulagmap")]
 HERMIT_JAR = Path(owlready2.__file__).resolve().parent / "hermit" / "HermiT.jar"
 OWL = PREFIXES["owl"]
 RDF_TYPE = ox.NamedNode(PREFIXES["rdf"] + "type")
@@ -106,18 +110,28 @@ def _unexplained(unparsed: list[tuple], annotation_properties: set[str]) -> list
 
 
 @pytest.fixture(scope="module")
-def owl_api_findings(ontology, kg, tmp_path_factory):
+def kg_with_imports(tmp_path_factory):
+    """The shipped graph with both gulagmap excerpts imported (and compared): the data the
+    importers write uses more terms, and more claim properties, than the shipped graph."""
+    out = tmp_path_factory.mktemp("import") / "gulagmap.trig"
+    result = CliRunner().invoke(cli, ["import", "gulagmap", *map(str, GULAGMAP_EXCERPTS), "-o", str(out), "--date", "2026-11-27"])
+    assert result.exit_code == 0, result.output
+    return gulag_kg.load([out])
+
+
+@pytest.fixture(scope="module")
+def owl_api_findings(ontology, kg_with_imports, tmp_path_factory):
     """One JVM for the four documents: the ontology; the document the site serves for it
     (/ontology, what Protégé loads from its IRI: the terms without the SKOS vocabularies); the
-    ontology with the truthy triples of the derived graph (each claim property used as a
-    predicate); and the faulty ontology."""
+    ontology with the truthy triples of the derived graph of the shipped graph and the gulagmap
+    imports (each claim property used as a predicate); and the faulty ontology."""
     folder = tmp_path_factory.mktemp("owlapi")
     plain, served, with_truthy, faulty = (folder / name for name in ("ontology.nt", "served.nt", "ontology-truthy.nt", "faulty.ttl"))
     ontology.dump(str(plain), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
-    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in describe(kg.store, ONTOLOGY_IRI)]
+    triples = [ox.Triple(q.subject, q.predicate, q.object) for q in describe(kg_with_imports.store, ONTOLOGY_IRI)]
     served.write_bytes(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
     store = _ontology_store()
-    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in truthy_quads(kg.store)])
+    store.extend([ox.Quad(q.subject, q.predicate, q.object) for q in truthy_quads(kg_with_imports.store)])
     store.dump(str(with_truthy), format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     faulty.write_text(_FAULTY, encoding="utf-8")
     found = _owl_api_check([plain, served, with_truthy, faulty])
@@ -147,7 +161,7 @@ def test_the_ontology_document_the_site_serves_is_owl2_dl(owl_api_findings, onto
     assert _unexplained(found["unparsed"], _declared(ontology, "AnnotationProperty")) == []
 
 
-def test_claim_properties_used_as_predicates_keep_the_ontology_owl2_dl(owl_api_findings, ontology, kg):
+def test_claim_properties_used_as_predicates_keep_the_ontology_owl2_dl(owl_api_findings, ontology):
     """The truthy triples (subject, claim property, value) read as the kind the ontology gives
     each claim property: a resource value of a datatype property, or a literal of an object
     property, would be a violation."""
@@ -157,11 +171,12 @@ def test_claim_properties_used_as_predicates_keep_the_ontology_owl2_dl(owl_api_f
     assert _unexplained(found["unparsed"], _declared(ontology, "AnnotationProperty")) == []
 
 
-def test_every_object_or_datatype_property_has_values_of_its_kind_throughout_the_graph(kg):
-    """Ours and the external ones declared for the graph (schema:author, oa:exact...): an object
-    property with a literal value, or a datatype property with a resource, would not be OWL 2 DL
-    once the data is read with the ontology."""
-    wrong = kg.store.query(f"""SELECT DISTINCT ?p ?o WHERE {{
+def test_every_object_or_datatype_property_has_values_of_its_kind_throughout_the_graph(kg_with_imports):
+    """Ours and the external ones declared for the data (schema:author, oa:exact, prov:used...),
+    in the shipped graph and the gulagmap imports: an object property with a literal value, or a
+    datatype property with a resource, would not be OWL 2 DL once the data is read with the
+    ontology."""
+    wrong = kg_with_imports.store.query(f"""SELECT DISTINCT ?p ?o WHERE {{
       GRAPH <{ONTOLOGY_GRAPH.value}> {{ ?p a ?kind FILTER(?kind IN (owl:ObjectProperty, owl:DatatypeProperty)) }}
       GRAPH ?g {{ ?s ?p ?o }}
       FILTER((?kind = owl:ObjectProperty && isLiteral(?o)) || (?kind = owl:DatatypeProperty && !isLiteral(?o)))
