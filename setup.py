@@ -33,10 +33,5 @@ class build_py_with_data(build_py):
                 raise SystemExit(f"error: {source.resolve()} is missing; the package cannot be built without it")
             shutil.copytree(source, target / name, ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
 
-    def get_outputs(self, include_bytecode: bool = True) -> list[str]:
-        outputs = super().get_outputs(include_bytecode)
-        target = Path(self.build_lib) / "gulag_kg" / "_data"
-        return outputs + [str(p) for p in target.rglob("*") if p.is_file()] if target.is_dir() else outputs
-
 
 setup(cmdclass={"build_py": build_py_with_data})

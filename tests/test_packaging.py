@@ -179,7 +179,14 @@ def home(tmp_path, monkeypatch) -> Path:
     return root
 
 
-def test_gulag_kg_home_is_read(home, runner):
+def test_the_checkout_reads_its_own_folders(monkeypatch):
+    monkeypatch.delenv("GULAG_KG_HOME", raising=False)
+    assert paths.data_origin() == (ROOT, "the checkout")
+    assert paths.shapes_files()[0].parent == ROOT / "shapes"
+    assert not (ROOT / "gulag_kg" / "_data").exists()  # an editable install copies nothing
+
+
+def test_gulag_kg_home_is_read(home):
     (home / "graph" / "s1-lead-overview.ttl").unlink()
     assert paths.data_origin() == (home, "GULAG_KG_HOME")
     assert home / "graph" / "s2-origins.ttl" in paths.graph_files()
