@@ -203,7 +203,10 @@ def test_gulag_kg_home_is_read(home):
 ])
 def test_a_missing_data_file_is_one_line_and_exit_2(home, runner, remove, args, words):
     for path in home.glob(remove):
-        shutil.rmtree(path) if path.is_dir() else path.unlink()
+        if path.is_dir():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
     result = runner.invoke(cli, args)
     assert result.exit_code == 2, result.output
     assert result.stdout == ""
