@@ -647,9 +647,9 @@ def link_from_table(settings: Settings, table: Path | None, output: Path | None)
     from .wikidata import build_links_turtle, read_qid_table
 
     root = paths.project_root() / "graph"
+    output = output or paths.writable(root / "wikidata.ttl")
     rows = read_qid_table(table or root / "wikidata-qids.tsv")
     text = build_links_turtle(rows, settings.kg().store)
-    output = output or root / "wikidata.ttl"
     write_atomically(output, text.encode("utf-8"))
     click.echo(f"wrote {text.count('owl:sameAs')} links to {output}", err=True)
 

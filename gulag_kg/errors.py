@@ -23,6 +23,11 @@ class InputError(GulagKgError):
         super().__init__(f"{where}: {message}")
 
 
+class DataNotFoundError(GulagKgError):
+    """A folder or file of the shipped data (ontology, shapes, graph, sources) is missing from
+    the data directory ``gulag_kg.paths`` chose; the message says which and how it was chosen."""
+
+
 class QueryError(GulagKgError):
     """A SPARQL query is malformed, unknown, or not allowed."""
 

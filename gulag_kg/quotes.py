@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from . import paths
 from .store import Store
@@ -52,9 +51,8 @@ class QuoteProblem:
 def _source_texts(store: Store) -> dict[str, str]:
     texts: dict[str, str] = {}
     for row in store.query("SELECT ?source ?local WHERE { ?source a gk:SourceDocument ; gk:localCopy ?local }"):
-        path = paths.project_root() / Path(row["local"].value)
-        if path.suffix == ".txt" and path.is_file():
-            texts[row["source"].value] = path.read_text(encoding="utf-8")
+        if row["local"].value.endswith(".txt"):
+            texts[row["source"].value] = paths.local_copy(row["local"].value).read_text(encoding="utf-8")
     return texts
 
 

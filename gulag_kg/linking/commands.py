@@ -136,7 +136,7 @@ def wikidata_command(settings, kind, endpoint, api, fmt, output, cache_dir, no_c
     curated = paths.project_root() / "graph" / "wikidata.ttl"
     path = links_file or curated.with_name("wikidata-links.ttl")
     if accepting:  # refuse a file we must not write before asking any server
-        check_links_file(path, curated)
+        check_links_file(path if links_file else paths.writable(path), curated)
     store = settings.kg().store
     client, wikibase = _sources(endpoint, api, cache_dir, no_cache, timeout)
     types = _types(kind)
