@@ -174,13 +174,42 @@ _OPEN_ON_DISK: dict[Path, ox.Store] = {}
 
 
 def _open_on_disk(path: Path) -> ox.Store:
+    """Open for writing, first undoing a load that was stopped, then removing files a killed
+    process left (:mod:`gulag_kg.crashsafe`)."""
+    from .crashsafe import recover, remove_orphans
+
     key = path.resolve()
     if key not in _OPEN_ON_DISK:
+        if path.is_dir():
+            recover(path)
         try:
             _OPEN_ON_DISK[key] = ox.Store(str(path))
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from None
+        remove_orphans(path)
     return _OPEN_ON_DISK[key]
+
+
+def close_on_disk(store: Store) -> bool:
+    """Make Oxigraph let go of an on-disk store (to restore its files); True once it has.
+    Checked by opening it again: RocksDB refuses a second handle in one process."""
+    import gc
+
+    _OPEN_ON_DISK.pop(store.path.resolve(), None)
+    store._ox = None
+    gc.collect()
+    try:
+        probe = ox.Store(str(store.path))
+    except OSError:
+        return False
+    del probe
+    gc.collect()
+    return True
+
+
+def reopen_on_disk(store: Store) -> None:
+    store._ox = _open_on_disk(store.path)
+    store.generation += 1
 
 
 class _ProgressReader:
