@@ -105,10 +105,10 @@ def load_files(store: Store, files: Iterable[Path], *, graph: ox.NamedNode | Non
                 pause_point("file-loaded")
             doing = DERIVING
             pause_point("deriving")
-            derived = add_derived_graph(store)
+            return LoadReport(tuple(done), derived_quads=add_derived_graph(store))
         except KeyboardInterrupt:
-            return _interrupted(checkpoint, doing, done)
-    return LoadReport(tuple(done), derived_quads=derived)
+            pass  # undone below, once the frames of the interrupted work (which hold the store) are gone
+        return _interrupted(checkpoint, doing, done)
 
 
 def load_shipped_and_derive(store: Store) -> LoadReport:
@@ -117,10 +117,10 @@ def load_shipped_and_derive(store: Store) -> LoadReport:
         try:
             loaded = load_shipped(store)
             pause_point("deriving")
-            derived = add_derived_graph(store)
+            return LoadReport(tuple(loaded), derived_quads=add_derived_graph(store))
         except KeyboardInterrupt:
-            return _interrupted(checkpoint, "the shipped graph", [])
-    return LoadReport(tuple(loaded), derived_quads=derived)
+            pass
+        return _interrupted(checkpoint, "the shipped graph", [])
 
 
 def _interrupted(checkpoint: Checkpoint | None, doing: str, done: list[LoadedFile]) -> LoadReport:

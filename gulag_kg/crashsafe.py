@@ -38,6 +38,7 @@ import signal
 import sys
 import threading
 import time
+import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -63,8 +64,8 @@ def pause_point(phase: str) -> None:
     """For tests: stop here, announced on stderr, when ``GULAG_KG_TEST_PAUSE`` names ``phase``."""
     if os.environ.get("GULAG_KG_TEST_PAUSE") == phase:
         say(f"paused at {phase}")
-        while True:
-            time.sleep(3600)
+        while True:  # short sleeps: a signal taken by another thread does not wake this one
+            time.sleep(0.02)
 
 
 @contextmanager
@@ -222,8 +223,9 @@ def all_or_nothing(store) -> Iterator[Checkpoint | None]:
         pause_point("checkpointed")
         try:
             yield checkpoint
-        except BaseException:
+        except BaseException as exc:
             if not checkpoint.abandoned:
+                traceback.clear_frames(exc.__traceback__)  # their variables may hold the store
                 checkpoint.undo()
             raise
         if not checkpoint.abandoned:
