@@ -49,6 +49,9 @@ _NEW = CHECKPOINT + ".new"  # being made: incomplete, never restored from
 _OLD = CHECKPOINT + ".old"  # committed or restored: only to be deleted
 _RESTORING = ".gulag-kg-restoring"  # suffix of a checkpoint file being linked into place
 _BULK_FILE = re.compile(r"bulk-[0-9]+\.sst")
+#: The files RocksDB and Oxigraph keep in a store's directory: the only ones a restore deletes.
+_STORE_FILE = re.compile(r"[0-9]+\.(?:sst|log|blob|dbtmp)|MANIFEST-[0-9]+|OPTIONS-[0-9]+(?:\.dbtmp)?|CURRENT|IDENTITY"
+                         r"|LOG(?:\.old\.[0-9]+)?|bulk-[0-9]+\.sst|.+" + re.escape(_RESTORING))
 
 
 class Terminated(KeyboardInterrupt):
@@ -107,16 +110,19 @@ def recover(path: Path, *, announce: bool = True) -> None:
     """Before the store at ``path`` is opened: finish a committed load's clean-up, or undo a
     load that was stopped (see the module docstring), saying so unless ``announce`` is false.
     Does nothing while another process holds the store (its load is still running)."""
-    for leftover in (_NEW, _OLD):  # an unfinished checkpoint, or one no longer needed
-        if (path / leftover).is_dir():
-            _remove_tree(path / leftover)
+    from .store import open_in_this_process
+
     checkpoint = path / CHECKPOINT
-    if not checkpoint.is_dir():
+    if not any((path / name).is_dir() for name in (CHECKPOINT, _NEW, _OLD)) or open_in_this_process(path):
         return
     lock = _lock_store(path)
     if lock is None:
         return
     try:
+        for leftover in (_NEW, _OLD):  # an unfinished checkpoint, or one no longer needed
+            _remove_tree(path / leftover)
+        if not checkpoint.is_dir():
+            return
         count, size = _restore(path, checkpoint)
     finally:
         os.close(lock)
@@ -143,7 +149,7 @@ def _restore(path: Path, checkpoint: Path) -> tuple[int, str]:
     Every step can be redone: the checkpoint is only deleted (renamed first) once complete."""
     keep = {entry.name for entry in checkpoint.iterdir()}
     gone = [entry for entry in path.iterdir()
-            if entry.is_file() and entry.name not in keep and entry.name != "LOCK"]
+            if entry.is_file() and entry.name not in keep and _STORE_FILE.fullmatch(entry.name)]
     total = _size(gone)
     for entry in gone:
         entry.unlink(missing_ok=True)
@@ -189,7 +195,7 @@ class Checkpoint:
 
     def commit(self) -> None:
         self.store.oxigraph.flush()
-        pause_point("committing")
+        _remove_tree(self.path / _OLD)
         os.rename(self.path / CHECKPOINT, self.path / _OLD)
         pause_point("committed")
         _remove_tree(self.path / _OLD)
@@ -213,7 +219,7 @@ def all_or_nothing(store) -> Iterator[Checkpoint | None]:
     if the process is killed. On an exception (SIGTERM included, see :func:`sigterm_interrupts`)
     the store is put back before it propagates. A store that is not on disk gets no checkpoint
     (None): the caller rolls back as it can."""
-    if getattr(store, "path", None) is None or not hasattr(store, "oxigraph"):
+    if getattr(store, "path", None) is None:  # in memory, or a SPARQL server
         with sigterm_interrupts():
             yield None
         return

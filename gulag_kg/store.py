@@ -190,6 +190,11 @@ def _open_on_disk(path: Path) -> ox.Store:
     return _OPEN_ON_DISK[key]
 
 
+def open_in_this_process(path: Path) -> bool:
+    """Whether this process has the on-disk store at ``path`` open for writing."""
+    return path.resolve() in _OPEN_ON_DISK
+
+
 def close_on_disk(store: Store) -> bool:
     """Make Oxigraph let go of an on-disk store (to restore its files); True once it has.
     Checked by opening it again: RocksDB refuses a second handle in one process."""

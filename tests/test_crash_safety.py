@@ -116,10 +116,12 @@ def test_load_killed_at_a_moment_leaves_the_store_as_it_was(world, store, moment
     _, data, _, _ = world
     small = store.parent / "small.nt"
     small.write_text('<https://example.org/a> <https://example.org/b> "c" .\n')
+    (store / "notes.txt").write_text("mine")  # not the store's: a restore leaves it
     load = Paused(["--store", str(store), "load", str(data), str(small)], moment)
     load.wait_for(f"paused at {moment}")
     assert load.stop(signal.SIGKILL) == -signal.SIGKILL
     _assert_as_before(world, store)
+    assert (store / "notes.txt").read_text() == "mine"
 
 
 def test_load_killed_while_the_bulk_loader_writes_its_files(world, store):
