@@ -88,7 +88,7 @@ def load_files(store: Store, files: Iterable[Path], *, graph: ox.NamedNode | Non
     """
     done: list[LoadedFile] = []
     with all_or_nothing(store) as checkpoint:
-        doing = DERIVING
+        doing = "the ontology"
         try:
             ensure_ontology(store)
             for path in map(Path, files):

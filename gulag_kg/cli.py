@@ -152,7 +152,12 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
             bar.update(n - done_bytes[path])
             done_bytes[path] = n
 
-        report = load_files(store, paths_, graph=ox.NamedNode(graph_iri) if graph_iri else None, progress=progress)
+        try:
+            report = load_files(store, paths_, graph=ox.NamedNode(graph_iri) if graph_iri else None, progress=progress)
+        except GulagKgError as exc:  # a bad file: on disk, the files before it were undone too
+            if settings.store is None:
+                raise
+            raise CouldNotRun(f"{exc} (nothing of this load was kept)") from None
     seconds = max(time.monotonic() - start, 1e-9)
     for f in report.loaded:
         click.echo(f"loaded {f.path}: {f.quads:,} quads", err=True)

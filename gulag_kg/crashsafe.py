@@ -30,7 +30,6 @@ there, so that tests can kill it at a known moment (:func:`pause_point`).
 
 from __future__ import annotations
 
-import fcntl
 import os
 import re
 import shutil
@@ -42,6 +41,11 @@ import traceback
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no locks, so nothing is restored or removed (SECURITY.md)
+    fcntl = None
 
 #: The store as it was before the load in progress (a complete RocksDB checkpoint).
 CHECKPOINT = "gulag-kg-checkpoint"
@@ -135,6 +139,8 @@ def _lock_store(path: Path) -> int | None:
     """RocksDB's own lock on the store (``LOCK``, an fcntl lock), or None if a process holds it.
     Never called in a process that has the store open: closing this descriptor would release
     that process's lock too."""
+    if fcntl is None:
+        return None
     fd = os.open(path / "LOCK", os.O_RDWR | os.O_CREAT, 0o644)
     try:
         fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -241,7 +247,7 @@ def all_or_nothing(store) -> Iterator[Checkpoint | None]:
 # --- temporary files of write_atomically -------------------------------------------------------
 
 
-def temporary_name_pattern(target: Path) -> re.Pattern:
+def _temporary_name_pattern(target: Path) -> re.Pattern:
     """The names :func:`tempfile.mkstemp` gives the temporary files of ``target``
     (``.NAME.XXXXXXXX.tmp``)."""
     return re.compile(re.escape(f".{target.name}.") + r"[A-Za-z0-9_]{8}\.tmp")
@@ -249,12 +255,18 @@ def temporary_name_pattern(target: Path) -> re.Pattern:
 
 def hold(fd: int) -> None:
     """Mark a temporary file as in use for as long as ``fd`` (or a duplicate) is open."""
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:  # a file system without locks: the file is written all the same
+            pass
 
 
 def remove_stale_temporaries(target: Path) -> None:
     """Delete the temporary files of ``target`` that a killed writer left (no process holds them)."""
-    pattern = temporary_name_pattern(target)
+    if fcntl is None:
+        return
+    pattern = _temporary_name_pattern(target)
     directory = target.parent if str(target.parent) else Path(".")
     removed = []
     for entry in directory.iterdir():

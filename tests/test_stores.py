@@ -170,6 +170,14 @@ def test_malformed_file_in_load_names_the_line(runner, tmp_path):
     assert "iri-with-space.nt, line 2: " in result.output
 
 
+def test_a_bad_file_in_a_load_undoes_the_files_before_it(runner, tmp_path):
+    good, bad = DATA / "valid" / "claim-complete.ttl", DATA / "malformed" / "iri-with-space.nt"
+    result = runner.invoke(cli, ["--store", str(tmp_path / "kg"), "load", str(good), str(bad)])
+    assert result.exit_code == 2
+    assert "iri-with-space.nt, line 2: " in result.output and "(nothing of this load was kept)" in result.output
+    assert file_graph(good) not in Store(tmp_path / "kg").named_graphs()
+
+
 def test_python_api_connects_to_an_endpoint():
     with oxigraph_server() as server:
         store = EndpointStore(server.query_url)
