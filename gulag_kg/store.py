@@ -111,8 +111,8 @@ class Store:
 
         Triples go to ``graph`` (default: the user graph); quads keep their graphs.
         ``progress`` is called with the number of bytes of the file read so far. Faster than
-        :meth:`load_file` but not atomic: see :func:`gulag_kg.bulk.load_files` for what an
-        interrupted load leaves.
+        :meth:`load_file` but not atomic by itself: :func:`gulag_kg.bulk.load_files` makes a
+        load all or nothing (:mod:`gulag_kg.crashsafe`).
         """
         path = Path(path)
         fmt = rdf_format_for(path)
