@@ -1,10 +1,14 @@
 """Bulk loading of large files into a persistent store (on disk or a SPARQL server).
 
 Each file is streamed (gzip too) with progress. Triples of a file go to the named graph the
-caller gives, or to one graph per file (``graph/file/<name>``), so that a load interrupted in the
-middle of a file is rolled back by dropping that graph: the store then holds exactly the files
-reported as loaded. Quads keep their own graphs; a quad file interrupted midway cannot be rolled
-back this way, and the report says so.
+caller gives, or to one graph per file (``graph/file/<name>``).
+
+A load into an on-disk store is all or nothing (:func:`gulag_kg.crashsafe.all_or_nothing`): if
+it is interrupted (Ctrl-C, SIGTERM) or the process is killed, the store is put back as it was
+before the load, derived graph included -- at once, or when it is next opened. On a SPARQL
+server an interrupted file is rolled back by dropping its graph, so the server holds exactly the
+files reported as loaded; quads keep their own graphs there, a quad file interrupted midway
+cannot be rolled back this way, and the report says so.
 """
 
 from __future__ import annotations
@@ -17,12 +21,15 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import paths
+from .crashsafe import Checkpoint, all_or_nothing, pause_point
 from .derive import add_derived_graph
 from .prefixes import GRAPH_NS
 from .parsing import rdf_format_for
 from .store import ARTICLE_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH, LoadedFile, Store
 
 _QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
+#: What an interrupted load was doing when it was not reading a file.
+DERIVING = "the derived graph"
 
 
 def file_graph(path: Path) -> ox.NamedNode:
@@ -36,12 +43,16 @@ def file_graph(path: Path) -> ox.NamedNode:
 
 @dataclass(frozen=True)
 class LoadReport:
-    """What a bulk load did: files completely loaded, and the one interrupted, if any."""
+    """What a bulk load did: files completely loaded, and what it was doing when interrupted,
+    if it was (a file, or :data:`DERIVING`): then either the whole load was undone, or (on a
+    server) that file's graph was dropped where it could be."""
 
     loaded: tuple[LoadedFile, ...]
     interrupted: str | None = None
     rolled_back_graph: str | None = None
     derived_quads: int = 0
+    #: "now" or "at the next opening" if the whole load was undone (an on-disk store).
+    undone: str | None = None
 
     @property
     def quads(self) -> int:
@@ -68,25 +79,52 @@ def ensure_ontology(store: Store) -> None:
 
 def load_files(store: Store, files: Iterable[Path], *, graph: ox.NamedNode | None = None,
                progress: Callable[[Path, int], None] | None = None) -> LoadReport:
-    """Stream ``files`` into ``store``, then recompute the derived graph.
+    """Stream ``files`` into ``store``, then recompute the derived graph, all or nothing on an
+    on-disk store (see the module docstring).
 
-    On KeyboardInterrupt the file being loaded is rolled back where possible (its triples'
-    graph is dropped) and the report says what was loaded; the interrupt is not re-raised.
+    On KeyboardInterrupt (or SIGTERM) the load is undone (on a server: the file being loaded is
+    rolled back where possible, its triples' graph dropped) and the report says what the store
+    holds; the interrupt is not re-raised.
     """
-    ensure_ontology(store)
     done: list[LoadedFile] = []
-    for path in files:
-        path = Path(path)
-        target = graph or file_graph(path)
-        is_quads = rdf_format_for(path) in _QUAD_FORMATS
+    with all_or_nothing(store) as checkpoint:
+        doing = "the ontology"
         try:
-            done.append(store.bulk_load(path, graph=target,
-                                        progress=(lambda n, p=path: progress(p, n)) if progress else None))
+            ensure_ontology(store)
+            for path in map(Path, files):
+                doing = str(path)
+                target = graph or file_graph(path)
+                try:
+                    done.append(store.bulk_load(path, graph=target,
+                                                progress=(lambda n, p=path: progress(p, n)) if progress else None))
+                except KeyboardInterrupt:
+                    if checkpoint is None and graph is None and rdf_format_for(path) not in _QUAD_FORMATS:
+                        store.remove_graph(target)
+                        return LoadReport(tuple(done), interrupted=doing, rolled_back_graph=target.value)
+                    raise
+                pause_point("file-loaded")
+            doing = DERIVING
+            pause_point("deriving")
+            return LoadReport(tuple(done), derived_quads=add_derived_graph(store))
         except KeyboardInterrupt:
-            rolled_back = None
-            if not is_quads and graph is None:
-                store.remove_graph(target)
-                rolled_back = target.value
-            return LoadReport(tuple(done), interrupted=str(path), rolled_back_graph=rolled_back)
-    derived = add_derived_graph(store)
-    return LoadReport(tuple(done), derived_quads=derived)
+            pass  # undone below, once the frames of the interrupted work (which hold the store) are gone
+        return _interrupted(checkpoint, doing, done)
+
+
+def load_shipped_and_derive(store: Store) -> LoadReport:
+    """:func:`load_shipped`, then the derived graph, all or nothing on an on-disk store."""
+    with all_or_nothing(store) as checkpoint:
+        try:
+            loaded = load_shipped(store)
+            pause_point("deriving")
+            return LoadReport(tuple(loaded), derived_quads=add_derived_graph(store))
+        except KeyboardInterrupt:
+            pass
+        return _interrupted(checkpoint, "the shipped graph", [])
+
+
+def _interrupted(checkpoint: Checkpoint | None, doing: str, done: list[LoadedFile]) -> LoadReport:
+    """The report of an interrupted load: undone if the store has a checkpoint."""
+    if checkpoint is None:
+        return LoadReport(tuple(done), interrupted=doing)
+    return LoadReport((), interrupted=doing, undone="now" if checkpoint.undo() else "at the next opening")

@@ -114,8 +114,10 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
 
     With no FILES, loads the ontology and the shipped graph (replacing earlier copies). With
     FILES (N-Triples, N-Quads, Turtle, TriG, JSON-LD; .gz too), streams them in with a progress
-    bar and bounded memory. An interrupted load rolls back the file it was in (where its triples
-    have a graph of their own) and says what was loaded. The derived graph is recomputed.
+    bar and bounded memory. The derived graph is recomputed. On an on-disk store a load is all
+    or nothing: interrupted (Ctrl-C, SIGTERM) or killed, it leaves the store as it was before
+    it. On a server an interrupted load rolls back the file it was in (where its triples have a
+    graph of their own) and says what was loaded.
 
     \b
     Example:
@@ -127,22 +129,21 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
 
     import pyoxigraph as ox
 
-    from .bulk import ensure_ontology, load_files, load_shipped
-    from .derive import add_derived_graph
+    from .bulk import load_files, load_shipped_and_derive
     from .loading import check_data_files
     from .store import open_store
 
     if not settings.persistent:
         raise click.UsageError("load fills a persistent store: give --store DIR or --endpoint URL before 'load'")
+    paths_ = check_data_files(files)
     store = open_store(path=settings.store, endpoint=settings.endpoint, graph_store=settings.graph_store)
     start = time.monotonic()
     if not files:
-        loaded = load_shipped(store)
-        derived = add_derived_graph(store)
-        click.echo(f"loaded the ontology and the shipped graph ({sum(f.quads for f in loaded):,} quads, "
-                   f"{derived:,} derived) into the {store.description}", err=True)
+        report = load_shipped_and_derive(store)
+        _stop_if_interrupted(store, report)
+        click.echo(f"loaded the ontology and the shipped graph ({report.quads:,} quads, "
+                   f"{report.derived_quads:,} derived) into the {store.description}", err=True)
         return
-    paths_ = check_data_files(files)
     total = sum(p.stat().st_size for p in paths_)
     done_bytes = {p: 0 for p in paths_}
     with click.progressbar(length=total, label="loading", file=sys.stderr, show_eta=True,
@@ -151,18 +152,41 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
             bar.update(n - done_bytes[path])
             done_bytes[path] = n
 
-        ensure_ontology(store)
-        report = load_files(store, paths_, graph=ox.NamedNode(graph_iri) if graph_iri else None, progress=progress)
+        try:
+            report = load_files(store, paths_, graph=ox.NamedNode(graph_iri) if graph_iri else None, progress=progress)
+        except GulagKgError as exc:  # a bad file: on disk, the files before it were undone too
+            if settings.store is None:
+                raise
+            raise CouldNotRun(f"{exc} (nothing of this load was kept)") from None
     seconds = max(time.monotonic() - start, 1e-9)
     for f in report.loaded:
         click.echo(f"loaded {f.path}: {f.quads:,} quads", err=True)
-    if report.interrupted:
-        undo = (f"its partial triples were removed (graph {report.rolled_back_graph})" if report.rolled_back_graph
-                else "it may be partly loaded (quads keep their own graphs, which cannot be rolled back)")
-        raise CouldNotRun(f"interrupted while loading {report.interrupted}: {undo}; "
-                          f"the store holds the {len(report.loaded)} file(s) listed above")
+    _stop_if_interrupted(store, report)
     click.echo(f"{report.quads:,} quads in {seconds:.1f} s ({report.quads / seconds:,.0f} quads/s); "
                f"{report.derived_quads:,} derived; the {store.description} now holds {len(store):,} quads", err=True)
+
+
+def _stop_if_interrupted(store, report) -> None:
+    """Say what an interrupted load left, and exit 2."""
+    if not report.interrupted:
+        return
+    from .bulk import DERIVING
+
+    doing = ("interrupted while computing the derived graph" if report.interrupted == DERIVING
+             else f"interrupted while loading {report.interrupted}")
+    if report.undone == "now":
+        raise CouldNotRun(f"{doing}: nothing of this load was kept; the {store.description} is as it was "
+                          f"before it ({len(store):,} quads)")
+    if report.undone:
+        raise CouldNotRun(f"{doing}: nothing of this load will be kept; the {store.description} is put back "
+                          "as it was before it by the next command that opens it")
+    if report.interrupted == DERIVING:
+        undo = "the derived graph may be missing or out of date (load again to recompute it)"
+    elif report.rolled_back_graph:
+        undo = f"its partial triples were removed (graph {report.rolled_back_graph})"
+    else:
+        undo = "it may be partly loaded (quads keep their own graphs, which cannot be rolled back)"
+    raise CouldNotRun(f"{doing}: {undo}; the store holds the {len(report.loaded)} file(s) listed above")
 
 
 # --- validate -------------------------------------------------------------------------------

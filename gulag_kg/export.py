@@ -48,6 +48,7 @@ from typing import BinaryIO
 import pyoxigraph as ox
 
 from . import paths
+from .crashsafe import Terminated, hold, pause_point, remove_stale_temporaries, sigterm_interrupts
 from .errors import GulagKgError, InputError
 from .prefixes import PREFIXES
 from .store import Store
@@ -730,6 +731,10 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object], *,
     ``check``, if given, is called with the temporary file (written and synced) before the
     rename; if it raises, nothing is replaced. The new file gets the mode of the file it
     replaces (or the usual 0666 less the umask). Errors are :class:`InputError` naming ``path``.
+
+    SIGTERM removes the temporary file too (then :class:`GulagKgError` says ``path`` was not
+    written); one left by ``kill -9`` is removed by the next write to ``path`` when no process
+    holds it (:func:`~gulag_kg.crashsafe.remove_stale_temporaries`, said on stderr).
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
@@ -738,31 +743,40 @@ def write_atomically(path: Path, data: bytes | Callable[[BinaryIO], object], *,
     if path.is_dir():
         raise InputError(str(path), "is a directory; give a file name")
     mode = _file_mode(path)
+    remove_stale_temporaries(path)
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
     except OSError as exc:
         raise InputError(str(path), f"cannot write in {directory}: {exc.strerror or exc}") from None
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            if callable(data):
-                data(fh)
-            else:
-                fh.write(data)
-            fh.flush()
-            size = fh.tell()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, mode)
-        if check is not None:
-            check(Path(tmp))
-        os.replace(tmp, path)
-    except BaseException as exc:
+    in_use = os.dup(fd)  # held until the end: the temporary file is not a leftover
+    with sigterm_interrupts():
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        if isinstance(exc, OSError):
-            raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
-        raise
+            hold(in_use)
+            with os.fdopen(fd, "wb") as fh:
+                if callable(data):
+                    data(fh)
+                else:
+                    fh.write(data)
+                fh.flush()
+                size = fh.tell()
+                os.fsync(fh.fileno())
+                pause_point("writing")
+            os.chmod(tmp, mode)
+            if check is not None:
+                check(Path(tmp))
+            os.replace(tmp, path)
+        except BaseException as exc:
+            try:
+                os.unlink(tmp)
+            except FileNotFoundError:
+                pass
+            if isinstance(exc, OSError):
+                raise InputError(str(path), f"cannot write: {exc.strerror or exc}") from None
+            if isinstance(exc, Terminated):
+                raise GulagKgError(f"stopped by SIGTERM: {path} was not written") from None
+            raise
+        finally:
+            os.close(in_use)
     _sync_directory(directory)
     return size
 

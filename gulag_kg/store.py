@@ -111,8 +111,8 @@ class Store:
 
         Triples go to ``graph`` (default: the user graph); quads keep their graphs.
         ``progress`` is called with the number of bytes of the file read so far. Faster than
-        :meth:`load_file` but not atomic: see :func:`gulag_kg.bulk.load_files` for what an
-        interrupted load leaves.
+        :meth:`load_file` but not atomic by itself: :func:`gulag_kg.bulk.load_files` makes a
+        load all or nothing (:mod:`gulag_kg.crashsafe`).
         """
         path = Path(path)
         fmt = rdf_format_for(path)
@@ -174,13 +174,47 @@ _OPEN_ON_DISK: dict[Path, ox.Store] = {}
 
 
 def _open_on_disk(path: Path) -> ox.Store:
+    """Open for writing, first undoing a load that was stopped, then removing files a killed
+    process left (:mod:`gulag_kg.crashsafe`)."""
+    from .crashsafe import recover, remove_orphans
+
     key = path.resolve()
     if key not in _OPEN_ON_DISK:
+        if path.is_dir():
+            recover(path)
         try:
             _OPEN_ON_DISK[key] = ox.Store(str(path))
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from None
+        remove_orphans(path)
     return _OPEN_ON_DISK[key]
+
+
+def open_in_this_process(path: Path) -> bool:
+    """Whether this process has the on-disk store at ``path`` open for writing."""
+    return path.resolve() in _OPEN_ON_DISK
+
+
+def close_on_disk(store: Store) -> bool:
+    """Make Oxigraph let go of an on-disk store (to restore its files); True once it has.
+    Checked by opening it again: RocksDB refuses a second handle in one process."""
+    import gc
+
+    _OPEN_ON_DISK.pop(store.path.resolve(), None)
+    store._ox = None
+    gc.collect()
+    try:
+        probe = ox.Store(str(store.path))
+    except OSError:
+        return False
+    del probe
+    gc.collect()
+    return True
+
+
+def reopen_on_disk(store: Store) -> None:
+    store._ox = _open_on_disk(store.path)
+    store.generation += 1
 
 
 class _ProgressReader:

@@ -130,8 +130,7 @@ def test_unreachable_endpoint_exits_2(runner):
     assert result.output.startswith(f"Error: {url}: the SPARQL endpoint cannot be reached")
 
 
-def test_interrupted_load_rolls_back_the_file_and_says_what_was_loaded(tmp_path):
-    store = Store(tmp_path / "kg")
+def _two_files(tmp_path):
     first, second = tmp_path / "first.nt", tmp_path / "second.nt"
     first.write_text("".join(f"<https://example.org/s{i}> <https://example.org/p> \"{i}\" .\n" for i in range(100)))
     second.write_text("".join(f"<https://example.org/t{i}> <https://example.org/p> \"{i}\" .\n" for i in range(100_000)))
@@ -140,6 +139,23 @@ def test_interrupted_load_rolls_back_the_file_and_says_what_was_loaded(tmp_path)
         if path == second and n > 0:
             raise KeyboardInterrupt
 
+    return first, second, interrupt
+
+
+def test_interrupted_load_on_disk_undoes_the_whole_load(tmp_path):
+    store = Store(tmp_path / "kg")
+    load_files(store, [DATA / "valid" / "claim-complete.ttl"])
+    before = set(store)
+    first, second, interrupt = _two_files(tmp_path)
+    report = load_files(store, [first, second], progress=interrupt)
+    assert report.interrupted == str(second) and report.undone == "now" and report.loaded == ()
+    assert set(store) == before  # the first file is gone too, and the derived graph is the old one
+    assert not (tmp_path / "kg" / "gulag-kg-checkpoint").exists()
+
+
+def test_interrupted_load_in_memory_rolls_back_the_file_and_says_what_was_loaded(tmp_path):
+    store = Store()
+    first, second, interrupt = _two_files(tmp_path)
     report = load_files(store, [first, second], progress=interrupt)
     assert [f.path for f in report.loaded] == [str(first)]
     assert report.interrupted == str(second)
@@ -152,6 +168,14 @@ def test_malformed_file_in_load_names_the_line(runner, tmp_path):
     result = runner.invoke(cli, ["--store", str(tmp_path / "kg"), "load", str(DATA / "malformed" / "iri-with-space.nt")])
     assert result.exit_code == 2
     assert "iri-with-space.nt, line 2: " in result.output
+
+
+def test_a_bad_file_in_a_load_undoes_the_files_before_it(runner, tmp_path):
+    good, bad = DATA / "valid" / "claim-complete.ttl", DATA / "malformed" / "iri-with-space.nt"
+    result = runner.invoke(cli, ["--store", str(tmp_path / "kg"), "load", str(good), str(bad)])
+    assert result.exit_code == 2
+    assert "iri-with-space.nt, line 2: " in result.output and "(nothing of this load was kept)" in result.output
+    assert file_graph(good) not in Store(tmp_path / "kg").named_graphs()
 
 
 def test_python_api_connects_to_an_endpoint():

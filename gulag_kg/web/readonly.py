@@ -18,7 +18,10 @@ class ReadOnlyStore(Store):
     """A :class:`~gulag_kg.store.Store` over ``pyoxigraph.Store.read_only(path)``."""
 
     def __init__(self, path: Path | str) -> None:  # noqa: D107 - no Store.__init__: it opens for writing
+        from ..crashsafe import recover
+
         self.path = Path(path)
+        recover(self.path)  # a load that was killed is undone first, as for any other opening
         try:
             self._read_only = ox.Store.read_only(str(self.path))
         except OSError as exc:
