@@ -1,9 +1,10 @@
 """Bulk loading of large files into a persistent store (on disk or a SPARQL server).
 
-Each file is streamed (gzip too) with progress. Triples of a file go to the named graph the
-caller gives, or to one graph per file (``graph/file/<name>``), so that a load interrupted in the
-middle of a file is rolled back by dropping that graph: the store then holds exactly the files
-reported as loaded. Quads keep their own graphs; a quad file interrupted midway cannot be rolled
+Each file is streamed (gzip too) with progress, through the guards every input passes
+(:mod:`gulag_kg.parsing`; JSON-LD and RDF/XML are checked whole first). Triples of a file go to
+the named graph the caller gives, or to one graph per file (``graph/file/<name>``), so that a
+load interrupted or refused in the middle of a file is rolled back by dropping that graph: the
+store then holds exactly the files reported as loaded. Quads keep their own graphs; a quad file interrupted midway cannot be rolled
 back this way, and the report says so.
 """
 
@@ -19,7 +20,8 @@ import pyoxigraph as ox
 from . import paths
 from .derive import add_derived_graph
 from .prefixes import GRAPH_NS
-from .parsing import rdf_format_for
+from .errors import InputError
+from .parsing import STREAMED_FORMATS, rdf_format_for
 from .store import ARTICLE_GRAPH, ONTOLOGY_GRAPH, WIKIDATA_GRAPH, LoadedFile, Store
 
 _QUAD_FORMATS = {ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG}
@@ -70,23 +72,40 @@ def load_files(store: Store, files: Iterable[Path], *, graph: ox.NamedNode | Non
                progress: Callable[[Path, int], None] | None = None) -> LoadReport:
     """Stream ``files`` into ``store``, then recompute the derived graph.
 
-    On KeyboardInterrupt the file being loaded is rolled back where possible (its triples'
-    graph is dropped) and the report says what was loaded; the interrupt is not re-raised.
+    Every file goes through the guards of :mod:`gulag_kg.parsing` (the same as ``--data`` and
+    ``validate``). A file they refuse raises :class:`InputError`: what had been streamed of it is
+    rolled back where possible (its triples' graph is dropped), files before it stay, with the
+    derived graph recomputed for them. On KeyboardInterrupt the file being loaded is rolled back
+    the same way and the report says what was loaded; the interrupt is not re-raised.
     """
     ensure_ontology(store)
     done: list[LoadedFile] = []
     for path in files:
         path = Path(path)
         target = graph or file_graph(path)
-        is_quads = rdf_format_for(path) in _QUAD_FORMATS
         try:
             done.append(store.bulk_load(path, graph=target,
                                         progress=(lambda n, p=path: progress(p, n)) if progress else None))
         except KeyboardInterrupt:
-            rolled_back = None
-            if not is_quads and graph is None:
-                store.remove_graph(target)
-                rolled_back = target.value
+            rolled_back = _roll_back(store, path, target, graph)
             return LoadReport(tuple(done), interrupted=str(path), rolled_back_graph=rolled_back)
+        except InputError as exc:
+            rolled_back = _roll_back(store, path, target, graph)
+            partial = rolled_back is None and rdf_format_for(path) in STREAMED_FORMATS
+            if done or partial:
+                add_derived_graph(store)
+            note = "; what was read of it before the error may be in the store" if partial else ""
+            if done:
+                note += f"; the store holds the {len(done)} file(s) given before it"
+            raise InputError(exc.path, exc.reason + note, line=exc.line) from None
     derived = add_derived_graph(store)
     return LoadReport(tuple(done), derived_quads=derived)
+
+
+def _roll_back(store: Store, path: Path, target: ox.NamedNode, graph: ox.NamedNode | None) -> str | None:
+    """Drop what a file left half-loaded, when its triples have a graph of their own: the
+    graph's IRI, or None when that cannot be done (quads keep their graphs; ``--graph``)."""
+    if graph is not None or rdf_format_for(path) in _QUAD_FORMATS:
+        return None
+    store.remove_graph(target)
+    return target.value

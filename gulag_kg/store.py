@@ -14,22 +14,20 @@ completely before any quad is added, so a file that fails to parse changes nothi
 
 from __future__ import annotations
 
-import gzip
 import re
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from .version import __version__
-from .errors import GulagKgError, InputError
+from .errors import GulagKgError
 from .guards import network_allowed
 from .prefixes import GRAPH_NS, PREFIXES
-from .parsing import CONTEXT_IRI, SUPPORTED_EXTENSIONS, parse_file, rdf_format_for  # noqa: F401 (re-exported)
+from .parsing import CONTEXT_IRI, STREAMED_FORMATS, SUPPORTED_EXTENSIONS, parse_file, rdf_format_for, stream_into  # noqa: F401 (re-exported)
 
 #: Named graphs of the shipped dataset.
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_NS + "ontology")
@@ -112,26 +110,21 @@ class Store:
         Triples go to ``graph`` (default: the user graph); quads keep their graphs.
         ``progress`` is called with the number of bytes of the file read so far. Faster than
         :meth:`load_file` but not atomic: see :func:`gulag_kg.bulk.load_files` for what an
-        interrupted load leaves.
+        interrupted load leaves. Only N-Triples, N-Quads, Turtle and TriG stream; JSON-LD and
+        RDF/XML are checked whole first (:mod:`gulag_kg.parsing`), then added like
+        :meth:`load_file` does.
         """
         path = Path(path)
-        fmt = rdf_format_for(path)
+        to_graph = graph or USER_GRAPH
+        if rdf_format_for(path) not in STREAMED_FORMATS:
+            loaded = self.load_file(path, graph=to_graph)
+            if progress is not None:
+                progress(path.stat().st_size)
+            return loaded
         self.generation += 1
         before = len(self._ox)
-        try:
-            raw = open(path, "rb")
-        except OSError as exc:
-            raise InputError(str(path), f"cannot read: {exc.strerror}") from None
-        with raw:
-            stream: BinaryIO = gzip.open(raw) if path.suffix == ".gz" else raw
-            reader = _ProgressReader(stream, raw, progress)
-            try:
-                self._ox.bulk_load(input=reader, format=fmt, to_graph=graph or USER_GRAPH)
-            except SyntaxError as exc:
-                raise InputError(str(path), str(exc).split(": ", 1)[-1].rsplit(" (line", 1)[0],
-                                 line=getattr(exc, "lineno", None)) from None
-            except (OSError, EOFError, ValueError) as exc:
-                raise InputError(str(path), str(exc)) from None
+        stream_into(path, lambda source, fmt: self._ox.bulk_load(input=source, format=fmt, to_graph=to_graph),
+                    progress=progress)
         self._ox.flush()
         return LoadedFile(str(path), len(self._ox) - before)
 
@@ -181,27 +174,6 @@ def _open_on_disk(path: Path) -> ox.Store:
         except OSError as exc:
             raise StoreError(f"{path}: cannot open the store: {exc}") from None
     return _OPEN_ON_DISK[key]
-
-
-class _ProgressReader:
-    """A binary reader that reports how many bytes of the underlying file were read."""
-
-    def __init__(self, stream: BinaryIO, raw: BinaryIO, progress: Callable[[int], None] | None) -> None:
-        self._stream, self._raw, self._progress = stream, raw, progress
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        if self._progress is not None:
-            self._progress(self._raw.tell())
-        return data
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def readable(self) -> bool:
-        return True
 
 
 # --- any SPARQL 1.1 server -------------------------------------------------------------------
