@@ -3,10 +3,10 @@
 Each file is streamed (gzip too) with progress, through the guards every input passes
 (:mod:`gulag_kg.parsing`; JSON-LD and RDF/XML are checked whole first). Triples of a file go to
 the named graph the caller gives, or to one graph per file (``graph/file/<name>``), so that a
-load interrupted or refused in the middle of a file is rolled back by dropping that graph: the
-store then holds exactly the files reported as loaded. Quads keep their own graphs; a quad file interrupted midway cannot be rolled
-back this way, and the report says so.
-"""
+load interrupted or refused in the middle of a file is rolled back by dropping that graph when
+it is the file's alone: the store then holds exactly the files reported as loaded. Quads keep
+their own graphs, and a graph given by the caller or already there holds other data too; a file
+interrupted midway in those cases cannot be rolled back this way, and the report says so."""
 
 from __future__ import annotations
 
@@ -83,15 +83,19 @@ def load_files(store: Store, files: Iterable[Path], *, graph: ox.NamedNode | Non
     for path in files:
         path = Path(path)
         target = graph or file_graph(path)
+        # Dropping the file's graph undoes it only if the graph is the file's alone.
+        own_graph = graph is None and rdf_format_for(path) not in _QUAD_FORMATS and not store.contains_graph(target)
         try:
             done.append(store.bulk_load(path, graph=target,
                                         progress=(lambda n, p=path: progress(p, n)) if progress else None))
         except KeyboardInterrupt:
-            rolled_back = _roll_back(store, path, target, graph)
-            return LoadReport(tuple(done), interrupted=str(path), rolled_back_graph=rolled_back)
+            if own_graph:
+                store.remove_graph(target)
+            return LoadReport(tuple(done), interrupted=str(path), rolled_back_graph=target.value if own_graph else None)
         except InputError as exc:
-            rolled_back = _roll_back(store, path, target, graph)
-            partial = rolled_back is None and rdf_format_for(path) in STREAMED_FORMATS
+            if own_graph:
+                store.remove_graph(target)
+            partial = not own_graph and rdf_format_for(path) in STREAMED_FORMATS
             if done or partial:
                 add_derived_graph(store)
             note = "; what was read of it before the error may be in the store" if partial else ""
@@ -100,12 +104,3 @@ def load_files(store: Store, files: Iterable[Path], *, graph: ox.NamedNode | Non
             raise InputError(exc.path, exc.reason + note, line=exc.line) from None
     derived = add_derived_graph(store)
     return LoadReport(tuple(done), derived_quads=derived)
-
-
-def _roll_back(store: Store, path: Path, target: ox.NamedNode, graph: ox.NamedNode | None) -> str | None:
-    """Drop what a file left half-loaded, when its triples have a graph of their own: the
-    graph's IRI, or None when that cannot be done (quads keep their graphs; ``--graph``)."""
-    if graph is not None or rdf_format_for(path) in _QUAD_FORMATS:
-        return None
-    store.remove_graph(target)
-    return target.value

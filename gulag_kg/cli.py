@@ -74,7 +74,7 @@ def _is_terminal() -> bool:
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="gulag-kg")
 @click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
-              help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD; .gz too) into the in-memory graph. Repeatable.")
+              help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; .gz too) into the in-memory graph. Repeatable.")
 @click.option("--store", "store", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Work on an on-disk Oxigraph store in this directory (persistent; fill it with 'load').")
 @click.option("--endpoint", default=None, metavar="URL",
@@ -113,9 +113,11 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
     """Fill an on-disk store (--store DIR) or a SPARQL server (--endpoint URL).
 
     With no FILES, loads the ontology and the shipped graph (replacing earlier copies). With
-    FILES (N-Triples, N-Quads, Turtle, TriG, JSON-LD; .gz too), streams them in with a progress
-    bar and bounded memory. An interrupted load rolls back the file it was in (where its triples
-    have a graph of their own) and says what was loaded. The derived graph is recomputed.
+    FILES (N-Triples, N-Quads, Turtle, TriG; .gz too), streams them in with a progress bar and
+    bounded memory; JSON-LD and RDF/XML files are read and checked whole first. Every file gets
+    the checks of --data and validate (SECURITY.md). An interrupted load, or a file refused
+    midway, rolls back the file it was in (where its triples have a graph of their own) and says
+    what was loaded. The derived graph is recomputed.
 
     \b
     Example:
@@ -158,7 +160,8 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
         click.echo(f"loaded {f.path}: {f.quads:,} quads", err=True)
     if report.interrupted:
         undo = (f"its partial triples were removed (graph {report.rolled_back_graph})" if report.rolled_back_graph
-                else "it may be partly loaded (quads keep their own graphs, which cannot be rolled back)")
+                else "it may be partly loaded (its quads keep their own graphs, or share one with other data, "
+                 "and cannot be rolled back)")
         raise CouldNotRun(f"interrupted while loading {report.interrupted}: {undo}; "
                           f"the store holds the {len(report.loaded)} file(s) listed above")
     click.echo(f"{report.quads:,} quads in {seconds:.1f} s ({report.quads / seconds:,.0f} quads/s); "

@@ -140,6 +140,9 @@ class Store:
     def named_graphs(self) -> list[ox.NamedNode]:
         return sorted((g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
 
+    def contains_graph(self, graph: ox.NamedNode) -> bool:
+        return self._ox.contains_named_graph(graph)
+
     def quads(self, *, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         """Every quad, or the quads of one named graph."""
         return iter(self._ox.quads_for_pattern(None, None, None, graph))
@@ -317,6 +320,9 @@ class EndpointStore(Store):
             rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             self._graphs = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
         return list(self._graphs)
+
+    def contains_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self._select(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
 
     def quads_for_pattern(self, subject=None, predicate=None, obj=None, graph=None) -> Iterator[ox.Quad]:
         terms = {"s": subject, "p": predicate, "o": obj}

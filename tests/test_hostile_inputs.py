@@ -198,3 +198,42 @@ def test_the_same_entry_points_read_a_good_file_of_each_kind_whole(name, tmp_pat
     assert len(list(via_data.quads(graph=USER_GRAPH))) == quads
     assert load_files(Store(), [path]).quads == quads
     assert load_files(Store(tmp_path / "kg"), [path]).quads == quads
+
+
+def test_a_file_refused_midway_is_rolled_back_but_an_earlier_graph_of_its_name_is_kept(corpus, tmp_path, monkeypatch):
+    """``load`` streams, so a refusal can come after part of a file is in (Oxigraph commits a
+    big file in batches): its own graph is dropped; a graph that was there before is not."""
+    import pyoxigraph as ox
+
+    from gulag_kg.bulk import file_graph
+
+    store = Store(tmp_path / "kg")
+    first = tmp_path / "v1" / "camps.nt"
+    first.parent.mkdir()
+    first.write_text(TRIPLE)
+    load_files(store, [first])
+    kept = set(store.quads(graph=file_graph(first)))
+    assert len(kept) == 1
+
+    streamed_part = ox.Quad(ox.NamedNode(EX + "c"), ox.NamedNode(EX + "p"), ox.Literal("gulag-kg test data"))
+    real_bulk_load = Store.bulk_load
+
+    def bulk_load_failing_midway(self, path, *, graph=None, progress=None):
+        self.add_quads([ox.Quad(streamed_part.subject, streamed_part.predicate, streamed_part.object, graph)])
+        return real_bulk_load(self, path, graph=graph, progress=progress)
+
+    monkeypatch.setattr(Store, "bulk_load", bulk_load_failing_midway)
+    refused = tmp_path / "v2" / "victims.nt"
+    refused.parent.mkdir()
+    refused.write_text((corpus / "big-literal.nt").read_text())
+    with pytest.raises(InputError, match="reads no term that long; the store holds the 1 file") as caught:
+        load_files(store, [first, refused])
+    assert "may be in the store" not in str(caught.value)
+    assert not store.contains_graph(file_graph(refused))  # its own graph: dropped
+
+    again = tmp_path / "v3" / "camps.nt"
+    again.parent.mkdir()
+    again.write_text((corpus / "big-literal.nt").read_text())
+    with pytest.raises(InputError, match="what was read of it before the error may be in the store"):
+        load_files(store, [again])
+    assert kept <= set(store.quads(graph=file_graph(first)))  # the graph of the earlier camps.nt: kept
