@@ -8,7 +8,8 @@ Turtle and TriG to a streaming parser (``load`` into a store), whose guards work
 The guards are the same either way:
 
 * Oxigraph's strict parsers check IRIs and refuse relative IRIs (never resolved against the
-  current directory), and no term may exceed :data:`MAX_TERM_BYTES`;
+  current directory), and no term may reach :data:`MAX_TERM_BYTES` (JSON-LD:
+  :data:`MAX_JSON_TERM_BYTES`);
 * JSON-LD: no remote or ``file:`` context is fetched (a document naming our context gets the
   bundled copy), nesting is capped, and what a processor would drop without a word is refused
   (relative IRIs, IRIs with spaces or other illegal characters, keys the context does not
@@ -46,9 +47,11 @@ CONTEXT_IRI = "https://w3id.org/gulag-kg/context.jsonld"
 MAX_GZIP_RATIO = 200
 GZIP_FREE_BYTES = 64 << 20
 
-#: The longest literal, IRI or other token read, in bytes: Oxigraph's parsers stop there (the
-#: limit of their buffer), and RDF/XML, whose parser has no such limit, is held to the same.
+#: The limit on a literal, IRI or other token, in bytes: Oxigraph's parsers refuse a token that
+#: fills their buffer (with the few bytes around it), and RDF/XML, whose parser has no such
+#: limit, is held to the same. JSON strings have half that room in Oxigraph's JSON-LD parser.
 MAX_TERM_BYTES = 16 << 20
+MAX_JSON_TERM_BYTES = 8 << 20
 
 #: JSON-LD and RDF/XML nested deeper than this are refused: Oxigraph's JSON-LD parser recurses
 #: (5,000 levels overflow its stack and kill the process) and its RDF/XML parser takes time
@@ -368,18 +371,20 @@ def _refuse_long_terms(quads: list[ox.Quad], path: Path) -> None:
     for q in quads:
         for term in (q.subject, q.predicate, q.object, q.graph_name):
             value = getattr(term, "value", "")
-            if len(value) > MAX_TERM_BYTES // 4 and len(value.encode("utf-8")) > MAX_TERM_BYTES:
-                raise InputError(str(path), _TERM_TOO_LONG)
+            if len(value) >= MAX_TERM_BYTES // 4 and len(value.encode("utf-8")) >= MAX_TERM_BYTES:
+                raise InputError(str(path), _term_too_long(ox.RdfFormat.RDF_XML))
 
 
 # --- entry points ------------------------------------------------------------------------------
 
-_TERM_TOO_LONG = (f"a literal, IRI or other token longer than {MAX_TERM_BYTES:,} bytes (16 MiB): refused; "
-                  "gulag-kg reads no term that long")
+def _term_too_long(fmt: ox.RdfFormat) -> str:
+    limit, where = (MAX_JSON_TERM_BYTES, " in JSON-LD") if fmt == ox.RdfFormat.JSON_LD else (MAX_TERM_BYTES, "")
+    return (f"a literal, IRI or other token reaches the limit of {limit >> 20} MiB ({limit:,} bytes){where}: "
+            "refused; gulag-kg reads no term that long")
 
 
 @contextmanager
-def _parse_errors(path: Path) -> Iterator[None]:
+def _parse_errors(path: Path, fmt: ox.RdfFormat) -> Iterator[None]:
     """Oxigraph's parse errors as :class:`InputError`, the same whether it parsed bytes or a stream."""
     try:
         yield
@@ -397,7 +402,7 @@ def _parse_errors(path: Path) -> Iterator[None]:
     except MemoryError as exc:
         if "buffer maximal size" not in str(exc):  # the process is out of memory: not the file's fault
             raise
-        raise InputError(str(path), _TERM_TOO_LONG) from None
+        raise InputError(str(path), _term_too_long(fmt)) from None
     except (ValueError, OSError) as exc:
         raise InputError(str(path), str(exc)) from None
 
@@ -416,7 +421,7 @@ def parse_bytes(data: bytes, fmt: ox.RdfFormat, *, path: Path | str = "<data>",
         base = base_iri or _RELATIVE_MARK
     if fmt == ox.RdfFormat.RDF_XML:
         _check_rdfxml(data, path)
-    with _parse_errors(path):
+    with _parse_errors(path, fmt):
         quads = list(ox.parse(data, format=fmt, base_iri=base, rename_blank_nodes=rename_blank_nodes))
     if fmt == ox.RdfFormat.JSON_LD and base_iri is None:
         _refuse_relative_iris(quads, path)
@@ -455,5 +460,5 @@ def stream_into(path: Path | str, bulk_load: Callable[[BinaryIO, ox.RdfFormat], 
     fmt = rdf_format_for(path)
     if fmt not in STREAMED_FORMATS:
         raise ValueError(f"{fmt} is not streamed: read it with parse_file")
-    with RdfInput(path, progress) as source, _parse_errors(path):
+    with RdfInput(path, progress) as source, _parse_errors(path, fmt):
         bulk_load(source, fmt)
