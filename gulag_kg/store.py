@@ -6,10 +6,13 @@
 * :class:`EndpointStore` — any SPARQL 1.1 server: queries through the SPARQL 1.1 Protocol,
   loading through the Graph Store Protocol.
 
-Both offer the same methods (``query``, ``quads``, ``quads_for_pattern``, ``named_graphs``,
+Both offer the same methods (``query``, ``quads``, ``quads_for_pattern``, ``named_graphs``, ``contains_graph``,
 ``add_quads``, ``load_file``, ``remove_graph``, ``len``), always over the union of the named
-graphs, so every command works the same on each. Files are parsed by :mod:`gulag_kg.parsing`
-completely before any quad is added, so a file that fails to parse changes nothing.
+graphs, so every command works the same on each. Every file comes in through
+:mod:`gulag_kg.parsing` and its guards: :meth:`Store.load_file` parses a file completely before
+any quad is added, so a file that fails to parse changes nothing; :meth:`Store.bulk_load`
+streams the formats that stream safely (see :func:`gulag_kg.bulk.load_files` for what a file
+refused midway leaves).
 """
 
 from __future__ import annotations
