@@ -255,7 +255,7 @@ class _JsonLdCheck:
         """First pass: every context of the document (terms defined anywhere count everywhere);
         refuses a document nested more than :data:`MAX_NESTING` levels."""
         if depth > MAX_NESTING:
-            raise RecursionError
+            raise InputError(str(self.path), _JSON_TOO_DEEP)
         if isinstance(node, list):
             return [self.collect_contexts(item, depth + 1) for item in node]
         if not isinstance(node, dict):
@@ -308,6 +308,9 @@ class _JsonLdCheck:
                       "it would be dropped", value)
 
 
+_JSON_TOO_DEEP = f"JSON nested too deeply (more than {MAX_NESTING} levels) to be JSON-LD"
+
+
 def _prepare_jsonld(data: bytes, path: Path) -> bytes:
     try:
         text = data.decode("utf-8-sig")
@@ -320,7 +323,7 @@ def _prepare_jsonld(data: bytes, path: Path) -> bytes:
     except json.JSONDecodeError as exc:
         raise InputError(str(path), f"invalid JSON: {exc.msg}", line=exc.lineno) from None
     except RecursionError:
-        raise InputError(str(path), f"JSON nested too deeply (more than {MAX_NESTING} levels) to be JSON-LD") from None
+        raise InputError(str(path), _JSON_TOO_DEEP) from None
     # Unchanged documents go to the parser as they are, so its line numbers are the file's.
     return json.dumps(resolved).encode("utf-8") if check.changed else data
 
@@ -376,6 +379,7 @@ def _refuse_long_terms(quads: list[ox.Quad], path: Path) -> None:
 
 
 # --- entry points ------------------------------------------------------------------------------
+
 
 def _term_too_long(fmt: ox.RdfFormat) -> str:
     limit, where = (MAX_JSON_TERM_BYTES, " in JSON-LD") if fmt == ox.RdfFormat.JSON_LD else (MAX_TERM_BYTES, "")
