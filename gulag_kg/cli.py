@@ -74,7 +74,7 @@ def _is_terminal() -> bool:
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="gulag-kg")
 @click.option("--data", "data_files", multiple=True, type=click.Path(path_type=Path),
-              help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD; .gz too) into the in-memory graph. Repeatable.")
+              help="Also load this RDF file (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML; .gz too) into the in-memory graph. Repeatable.")
 @click.option("--store", "store", type=click.Path(path_type=Path, file_okay=False), default=None,
               help="Work on an on-disk Oxigraph store in this directory (persistent; fill it with 'load').")
 @click.option("--endpoint", default=None, metavar="URL",
@@ -113,11 +113,13 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
     """Fill an on-disk store (--store DIR) or a SPARQL server (--endpoint URL).
 
     With no FILES, loads the ontology and the shipped graph (replacing earlier copies). With
-    FILES (N-Triples, N-Quads, Turtle, TriG, JSON-LD; .gz too), streams them in with a progress
-    bar and bounded memory. The derived graph is recomputed. On an on-disk store a load is all
-    or nothing: interrupted (Ctrl-C, SIGTERM) or killed, it leaves the store as it was before
-    it. On a server an interrupted load rolls back the file it was in (where its triples have a
-    graph of their own) and says what was loaded.
+    FILES (N-Triples, N-Quads, Turtle, TriG; .gz too), streams them in with a progress bar and
+    bounded memory; JSON-LD and RDF/XML files are read and checked whole first. Every file gets
+    the checks of --data and validate (SECURITY.md). The derived graph is recomputed. On an
+    on-disk store a load is all or nothing: interrupted (Ctrl-C, SIGTERM), killed, or stopped by
+    a refused file, it leaves the store as it was before it. On a server an interrupted load, or
+    a file refused midway, rolls back the file it was in (where its triples have a graph of
+    their own) and says what was loaded.
 
     \b
     Example:
@@ -185,7 +187,8 @@ def _stop_if_interrupted(store, report) -> None:
     elif report.rolled_back_graph:
         undo = f"its partial triples were removed (graph {report.rolled_back_graph})"
     else:
-        undo = "it may be partly loaded (quads keep their own graphs, which cannot be rolled back)"
+        undo = ("it may be partly loaded (its quads keep their own graphs, or share one with other data, "
+                "and cannot be rolled back)")
     raise CouldNotRun(f"{doing}: {undo}; the store holds the {len(report.loaded)} file(s) listed above")
 
 

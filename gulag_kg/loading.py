@@ -9,7 +9,7 @@ import pyoxigraph as ox
 
 from . import paths
 from .derive import add_derived_graph
-from .errors import InputError
+from .parsing import check_input_path
 from .store import ARTICLE_GRAPH, ONTOLOGY_GRAPH, USER_GRAPH, WIKIDATA_GRAPH, Store, StoreError, open_store
 
 
@@ -51,11 +51,6 @@ def open_existing_store(*, path: Path | str | None = None, endpoint: str | None 
 
 
 def check_data_files(files: Iterable[Path | str]) -> list[Path]:
-    """Paths of files that exist, or :class:`InputError` for the first one that does not."""
-    out = []
-    for f in files:
-        p = Path(f)
-        if not p.is_file():
-            raise InputError(str(p), "no such file" if not p.exists() else "not a regular file")
-        out.append(p)
-    return out
+    """The paths, each a regular file of a known RDF format, or :class:`InputError` for the
+    first that is not (before any file is read)."""
+    return [check_input_path(f) for f in files]

@@ -6,30 +6,31 @@
 * :class:`EndpointStore` — any SPARQL 1.1 server: queries through the SPARQL 1.1 Protocol,
   loading through the Graph Store Protocol.
 
-Both offer the same methods (``query``, ``quads``, ``quads_for_pattern``, ``named_graphs``,
+Both offer the same methods (``query``, ``quads``, ``quads_for_pattern``, ``named_graphs``, ``contains_graph``,
 ``add_quads``, ``load_file``, ``remove_graph``, ``len``), always over the union of the named
-graphs, so every command works the same on each. Files are parsed by :mod:`gulag_kg.parsing`
-completely before any quad is added, so a file that fails to parse changes nothing.
+graphs, so every command works the same on each. Every file comes in through
+:mod:`gulag_kg.parsing` and its guards: :meth:`Store.load_file` parses a file completely before
+any quad is added, so a file that fails to parse changes nothing; :meth:`Store.bulk_load`
+streams the formats that stream safely (see :func:`gulag_kg.bulk.load_files` for what a file
+refused midway leaves).
 """
 
 from __future__ import annotations
 
-import gzip
 import re
 import urllib.parse
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import pyoxigraph as ox
 
 from .version import __version__
-from .errors import GulagKgError, InputError
+from .errors import GulagKgError
 from .guards import network_allowed
 from .prefixes import GRAPH_NS, PREFIXES
-from .parsing import CONTEXT_IRI, SUPPORTED_EXTENSIONS, parse_file, rdf_format_for  # noqa: F401 (re-exported)
+from .parsing import CONTEXT_IRI, STREAMED_FORMATS, SUPPORTED_EXTENSIONS, parse_file, rdf_format_for, stream_into  # noqa: F401 (re-exported)
 
 #: Named graphs of the shipped dataset.
 ONTOLOGY_GRAPH = ox.NamedNode(GRAPH_NS + "ontology")
@@ -112,26 +113,21 @@ class Store:
         Triples go to ``graph`` (default: the user graph); quads keep their graphs.
         ``progress`` is called with the number of bytes of the file read so far. Faster than
         :meth:`load_file` but not atomic by itself: :func:`gulag_kg.bulk.load_files` makes a
-        load all or nothing (:mod:`gulag_kg.crashsafe`).
+        load all or nothing (:mod:`gulag_kg.crashsafe`). Only N-Triples, N-Quads, Turtle and
+        TriG stream; JSON-LD and RDF/XML are checked whole first (:mod:`gulag_kg.parsing`), then
+        added like :meth:`load_file` does.
         """
         path = Path(path)
-        fmt = rdf_format_for(path)
+        to_graph = graph or USER_GRAPH
+        if rdf_format_for(path) not in STREAMED_FORMATS:
+            loaded = self.load_file(path, graph=to_graph)
+            if progress is not None:
+                progress(path.stat().st_size)
+            return loaded
         self.generation += 1
         before = len(self._ox)
-        try:
-            raw = open(path, "rb")
-        except OSError as exc:
-            raise InputError(str(path), f"cannot read: {exc.strerror}") from None
-        with raw:
-            stream: BinaryIO = gzip.open(raw) if path.suffix == ".gz" else raw
-            reader = _ProgressReader(stream, raw, progress)
-            try:
-                self._ox.bulk_load(input=reader, format=fmt, to_graph=graph or USER_GRAPH)
-            except SyntaxError as exc:
-                raise InputError(str(path), str(exc).split(": ", 1)[-1].rsplit(" (line", 1)[0],
-                                 line=getattr(exc, "lineno", None)) from None
-            except (OSError, EOFError, ValueError) as exc:
-                raise InputError(str(path), str(exc)) from None
+        stream_into(path, lambda source, fmt: self._ox.bulk_load(input=source, format=fmt, to_graph=to_graph),
+                    progress=progress)
         self._ox.flush()
         return LoadedFile(str(path), len(self._ox) - before)
 
@@ -146,6 +142,9 @@ class Store:
 
     def named_graphs(self) -> list[ox.NamedNode]:
         return sorted((g for g in self._ox.named_graphs() if isinstance(g, ox.NamedNode)), key=lambda g: g.value)
+
+    def contains_graph(self, graph: ox.NamedNode) -> bool:
+        return self._ox.contains_named_graph(graph)
 
     def quads(self, *, graph: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
         """Every quad, or the quads of one named graph."""
@@ -215,27 +214,6 @@ def close_on_disk(store: Store) -> bool:
 def reopen_on_disk(store: Store) -> None:
     store._ox = _open_on_disk(store.path)
     store.generation += 1
-
-
-class _ProgressReader:
-    """A binary reader that reports how many bytes of the underlying file were read."""
-
-    def __init__(self, stream: BinaryIO, raw: BinaryIO, progress: Callable[[int], None] | None) -> None:
-        self._stream, self._raw, self._progress = stream, raw, progress
-
-    def read(self, size: int = -1) -> bytes:
-        data = self._stream.read(size)
-        if self._progress is not None:
-            self._progress(self._raw.tell())
-        return data
-
-    def readinto(self, buffer) -> int:
-        data = self.read(len(buffer))
-        buffer[: len(data)] = data
-        return len(data)
-
-    def readable(self) -> bool:
-        return True
 
 
 # --- any SPARQL 1.1 server -------------------------------------------------------------------
@@ -379,6 +357,9 @@ class EndpointStore(Store):
             rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             self._graphs = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
         return list(self._graphs)
+
+    def contains_graph(self, graph: ox.NamedNode) -> bool:
+        return bool(self._select(f"ASK {{ GRAPH {graph} {{ ?s ?p ?o }} }}"))
 
     def quads_for_pattern(self, subject=None, predicate=None, obj=None, graph=None) -> Iterator[ox.Quad]:
         terms = {"s": subject, "p": predicate, "o": obj}
