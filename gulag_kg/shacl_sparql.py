@@ -1348,6 +1348,9 @@ def validate_store_sparql(store: Store, *, shapes: rdflib.Graph | CompiledShapes
 
     Raises :class:`UnsupportedShapesError` when the shapes use what this engine does not compile.
     """
+    if isinstance(store, EndpointStore) and not store.dialect.exists_in_expressions:
+        raise UnsupportedShapesError(f"the {store.dialect.name} server at {store.query_url} refuses EXISTS inside "
+                                     "an expression, which the shapes compiled to SPARQL use")
     if shapes is None:
         from .validation import load_shapes_graph
 

@@ -27,6 +27,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .version import __version__
+from .dialects import Dialect, IncompleteAnswer, dialect_for
 from .errors import GulagKgError
 from .guards import network_allowed
 from .prefixes import GRAPH_NS, PREFIXES
@@ -303,6 +304,7 @@ class EndpointStore(Store):
         self.graph_store_url = graph_store_url or query_url.rstrip("/").rsplit("/", 1)[0] + "/store"
         self.timeout = timeout
         self._graphs: list[ox.NamedNode] | None = None
+        self._dialect: Dialect | None = None
 
     @property
     def oxigraph(self) -> ox.Store:  # pragma: no cover - guard against misuse
@@ -323,7 +325,14 @@ class EndpointStore(Store):
         try:
             # the user named this server (--endpoint): the one place a store may use the network
             with network_allowed(), urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.read()
+                data = response.read()
+                if self._dialect is None:
+                    self._dialect = dialect_for(response.headers.get("Server"))
+                try:
+                    self._dialect.check_complete(response.headers, url)
+                except IncompleteAnswer as exc:
+                    raise StoreError(str(exc)) from None
+                return data
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip().splitlines()
             raise StoreError(f"{url}: HTTP {exc.code} {exc.reason}" + (f": {detail[0][:300]}" if detail else "")) from None
@@ -331,11 +340,22 @@ class EndpointStore(Store):
             reason = getattr(exc, "reason", exc)
             raise StoreError(f"{url}: the SPARQL endpoint cannot be reached ({reason})") from None
 
+    @property
+    def dialect(self) -> Dialect:
+        """What this server does differently (:mod:`gulag_kg.dialects`), from its first answer."""
+        if self._dialect is None:
+            self._request(self.query_url + "?" + urllib.parse.urlencode({"query": "ASK {}"}),
+                          headers={"Accept": "application/sparql-results+json"})
+        return self._dialect
+
     def _select(self, sparql: str) -> ox.QuerySolutions:
         body = urllib.parse.urlencode({"query": sparql}).encode()
         data = self._request(self.query_url, data=body, method="POST", headers={
             "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/sparql-results+json"})
-        return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+        try:
+            return ox.parse_query_results(self._dialect.results(data), format=ox.QueryResultsFormat.JSON)
+        except (SyntaxError, ValueError) as exc:
+            raise StoreError(f"{self.query_url}: the server's answer is not SPARQL JSON results: {exc}") from None
 
     # -- queries ---------------------------------------------------------------------------
     def query(self, sparql: str, *, substitutions: dict | None = None, union: bool = True):
@@ -346,16 +366,17 @@ class EndpointStore(Store):
             body = urllib.parse.urlencode({"query": text}).encode()
             data = self._request(self.query_url, data=body, method="POST", headers={
                 "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/n-triples"})
-            return _Triples(ox.parse(data, format=ox.RdfFormat.N_TRIPLES))
-        try:
-            return self._select(text)
-        except SyntaxError as exc:
-            raise StoreError(f"{self.query_url}: the server's answer is not SPARQL JSON results: {exc}") from None
+            try:
+                return _Triples(ox.parse(self._dialect.triples(data), format=ox.RdfFormat.N_TRIPLES))
+            except SyntaxError as exc:
+                raise StoreError(f"{self.query_url}: the server's answer is not N-Triples: {exc}") from None
+        return self._select(text)
 
     def named_graphs(self) -> list[ox.NamedNode]:
         if self._graphs is None:
             rows = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            self._graphs = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)), key=lambda g: g.value)
+            self._graphs = sorted((r["g"] for r in rows if isinstance(r["g"], ox.NamedNode)
+                                   and not self._dialect.is_system_graph(r["g"].value)), key=lambda g: g.value)
         return list(self._graphs)
 
     def contains_graph(self, graph: ox.NamedNode) -> bool:
@@ -368,6 +389,8 @@ class EndpointStore(Store):
         g = str(graph) if graph is not None else "?g"
         rows = self._select(f"SELECT * WHERE {{ GRAPH {g} {{ {s} {p} {o} }} {bound} }}")
         for r in rows:
+            if graph is None and self._dialect.is_system_graph(r["g"].value):
+                continue
             yield ox.Quad(r["s"] if subject is None else subject, r["p"] if predicate is None else predicate,
                           r["o"] if obj is None else obj, r["g"] if graph is None else graph)
 
@@ -375,8 +398,8 @@ class EndpointStore(Store):
         return self.quads_for_pattern(graph=graph)
 
     def __len__(self) -> int:
-        rows = list(self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }"))
-        return int(rows[0]["n"].value)
+        rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return sum(int(r["n"].value) for r in rows if not self._dialect.is_system_graph(r["g"].value))
 
     def __iter__(self) -> Iterator[ox.Quad]:
         return self.quads()

@@ -136,3 +136,83 @@ def gulag_kg_server(*serve_args: str, global_args: tuple[str, ...] = (), env: di
         yield GulagKgServer(url, process, log)
     finally:
         stop(process)
+
+
+@dataclass(frozen=True)
+class VirtuosoServer:
+    base: str
+
+    @property
+    def query_url(self) -> str:
+        return f"{self.base}/sparql"
+
+    @property
+    def store_url(self) -> str:
+        return f"{self.base}/sparql-graph-crud"
+
+
+_VIRTUOSO_INI = """\
+[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql}
+DisableUnixSocket = 1
+CaseMode = 2
+DirsAllowed = {d}
+NumberOfBuffers = 20000
+MaxDirtyBuffers = 15000
+[HTTPServer]
+ServerPort = 127.0.0.1:{http}
+ServerRoot = {d}
+ServerThreads = 10
+Charset = UTF-8
+EnabledGzipContent = 0
+[SPARQL]
+ResultSetMaxRows = {max_rows}
+MaxQueryExecutionTime = 60
+MaxQueryCostEstimationTime = 0
+"""
+
+
+@contextlib.contextmanager
+def virtuoso_server(directory: Path, *, max_rows: int = 10_000_000):
+    """Start Virtuoso (Debian's virtuoso-opensource-7-bin) with a database in ``directory``, on
+    127.0.0.1 only; open its Graph Store endpoint to writes from the test (SPARQL_UPDATE for the
+    anonymous user, which is safe only because the server listens on loopback and lives for the
+    test). Yields a VirtuosoServer."""
+    for tool in ("virtuoso-t", "isql-vt"):
+        if shutil.which(tool) is None:
+            raise RuntimeError(f"{tool} is not installed: make sysdeps (Debian's virtuoso-opensource-7-bin)")
+    sql, http = free_port(), free_port()
+    ini = directory / "virtuoso.ini"
+    ini.write_text(_VIRTUOSO_INI.format(d=directory, sql=sql, http=http, max_rows=max_rows))
+    process = subprocess.Popen(["virtuoso-t", "+foreground", "+configfile", str(ini)], cwd=directory,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{http}"
+    try:
+        deadline = time.monotonic() + 180  # a new database takes 20-60 s on a busy machine
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2):
+                    break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                if process.poll() is not None:
+                    log = directory / "virtuoso.log"
+                    raise RuntimeError("virtuoso exited: " + (log.read_text(errors="replace")[-2000:] if log.exists() else ""))
+                if time.monotonic() > deadline:
+                    raise RuntimeError("virtuoso did not start within 180 s")
+                time.sleep(0.5)
+        subprocess.run(["isql-vt", f"127.0.0.1:{sql}", "dba", "dba",
+                        "exec=grant SPARQL_UPDATE to \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"],
+                       check=True, capture_output=True, timeout=60)
+        yield VirtuosoServer(base)
+    finally:
+        stop(process, timeout=60)
