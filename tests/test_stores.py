@@ -61,20 +61,31 @@ def store_args(request, tmp_path_factory):
             yield args
 
 
-def _parts(value: str) -> list[str]:
-    """A value with its GROUP_CONCAT parts sorted (the named queries use these separators)."""
-    return sorted(re.split(r" \| |; |, ", value))
+_GROUP_CONCAT = re.compile(r'GROUP_CONCAT\s*\((?:[^()]|\((?:[^()]|\([^()]*\))*\))*?SEPARATOR\s*=\s*"([^"]*)"\s*\)\s+AS\s+\?(\w+)', re.I | re.S)
+
+
+def _separators(command) -> dict[str, str]:
+    """The GROUP_CONCAT columns of the query a command runs, with their separators (" | " for
+    a query given as text)."""
+    from gulag_kg.query import named_queries
+
+    query = named_queries().get(command[1])
+    text = query.text if query else command[1]
+    found = {column: separator for separator, column in _GROUP_CONCAT.findall(text)}
+    return found if query else {column: " | " for column in found} or {}
 
 
 def _canonical(command, output: bytes):
-    """SPARQL JSON results as a sorted list of rows, GROUP_CONCAT values sorted within: SPARQL
-    leaves the order of rows tied by ORDER BY and of GROUP_CONCAT parts to the engine."""
+    """SPARQL JSON results as a sorted list of rows, the parts of each GROUP_CONCAT sorted within:
+    SPARQL leaves the order of rows tied by ORDER BY and of GROUP_CONCAT parts to the engine."""
     if command[0] == "query" and "json" in command:
         import json
 
         doc = json.loads(output)
         if "results" in doc:
-            rows = [{k: _parts(v["value"]) for k, v in b.items()} for b in doc["results"]["bindings"]]
+            separators = _separators(command)
+            rows = [{k: sorted(v["value"].split(separators[k])) if k in separators else v["value"] for k, v in b.items()}
+                    for b in doc["results"]["bindings"]]
             return doc["head"], sorted(json.dumps(r, sort_keys=True) for r in rows)
     return output
 

@@ -19,7 +19,7 @@ from gulag_kg.store import ONTOLOGY_GRAPH
 from gulag_kg.query import named_queries
 
 from .servers import virtuoso_server
-from .test_stores import COMMANDS, _canonical
+from .test_stores import COMMANDS, _canonical, _separators
 
 # Virtuoso 7.2.5 answers these differently; each reason was checked on the server. A difference
 # that Virtuoso shows on some runs and not on others (its plans depend on its statistics) is a
@@ -35,7 +35,6 @@ KNOWN_DIFFERENCES = {
 }
 
 _SAMPLED = re.compile(r"\(\s*SAMPLE\s*\([^)]*\)\s+AS\s+\?(\w+)\s*\)", re.I)
-_CONCATENATED = re.compile(r"GROUP_CONCAT\s*\(.*?\)\s+AS\s+\?(\w+)", re.I | re.S)
 
 
 def _commands():
@@ -52,7 +51,7 @@ def _comparable(command, output: bytes):
     if command[0] == "query" and command[1] in named_queries() and "json" in command:
         text = named_queries()[command[1]].text
         sampled = set(_SAMPLED.findall(text))
-        concatenated = set(_CONCATENATED.findall(text))
+        concatenated = set(_separators(command))
         doc = json.loads(output)
         for row in doc.get("results", {}).get("bindings", ()):
             for name in sampled:
