@@ -171,7 +171,8 @@ def load(settings: Settings, files: tuple[Path, ...], graph_iri: str | None) -> 
 
 @cli.command()
 @click.argument("data_files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: conforms (SHACL's), fails and fail_on (the exit code's), the results.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
               help="Lowest severity that makes validation fail (exit 1).")
 @click.option("--engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto", show_default=True,
