@@ -89,7 +89,8 @@ def cli(ctx: click.Context, data_files: tuple[Path, ...], store: Path | None, en
 
     Every command works on the shipped graph (ontology + graph/) in memory, plus any --data
     files; or, the same way, on an on-disk store (--store DIR) or a SPARQL server (--endpoint URL)
-    filled with 'load'. Exit codes: 0 success, 1 validation found violations, 2 could not run.
+    filled with 'load'. Exit codes: 0 success, 1 validation found violations (or warnings, with
+    --fail-on warning), 2 could not run.
 
     \b
     Example:
