@@ -127,7 +127,8 @@ def _shape_results(report_graph) -> set[tuple[str, str, str]]:
     from rdflib.namespace import SH
 
     out = set()
-    for r in report_graph.subjects(RDF.type, SH.ValidationResult):
+    # the report's sh:result only, as gulag_kg.validation reads it: not the nested sh:detail results
+    for r in (r for report in report_graph.subjects(RDF.type, SH.ValidationReport) for r in report_graph.objects(report, SH.result)):
         sev = str(report_graph.value(r, SH.resultSeverity)).rsplit("#", 1)[-1]
         focus = report_graph.value(r, SH.focusNode)
         shape = report_graph.value(r, SH.sourceShape)
@@ -334,8 +335,7 @@ def pyshacl_validate(g) -> set:
 
     for path in paths.shapes_files():
         shapes.parse(path, format="turtle")
-    _conforms, report, _text = pyshacl.validate(g, shacl_graph=shapes, inference="none", allow_warnings=True,
-                                                abort_on_first=False, advanced=False)
+    _conforms, report, _text = pyshacl.validate(g, shacl_graph=shapes, inference="none", abort_on_first=False, advanced=False)
     return _shape_results(report)
 
 

@@ -1,7 +1,8 @@
 """The ``gulag-kg`` command: a thin client of the library.
 
-Exit codes, the same for every command: 0 success (for ``validate``: the data conforms),
-1 ``validate`` found violations, 2 could not run (one line ``Error: ...`` on stderr).
+Exit codes, the same for every command: 0 success (for ``validate``: no result as severe as
+``--fail-on``, by default no violation), 1 ``validate`` found such results, 2 could not run (one
+line ``Error: ...`` on stderr).
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def cli(ctx: click.Context, data_files: tuple[Path, ...], store: Path | None, en
 
     Every command works on the shipped graph (ontology + graph/) in memory, plus any --data
     files; or, the same way, on an on-disk store (--store DIR) or a SPARQL server (--endpoint URL)
-    filled with 'load'. Exit codes: 0 success, 1 validation found violations, 2 could not run.
+    filled with 'load'. Exit codes: 0 success, 1 validation found violations (or warnings, with
+    --fail-on warning), 2 could not run.
 
     \b
     Example:
@@ -197,7 +199,8 @@ def _stop_if_interrupted(store, report) -> None:
 
 @cli.command()
 @click.argument("data_files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json: conforms (SHACL's), fails and fail_on (the exit code's), the results.")
 @click.option("--fail-on", type=click.Choice(["violation", "warning"]), default="violation", show_default=True,
               help="Lowest severity that makes validation fail (exit 1).")
 @click.option("--engine", type=click.Choice(["auto", "sparql", "pyshacl"]), default="auto", show_default=True,
@@ -207,7 +210,10 @@ def validate(settings: Settings, data_files: tuple[Path, ...], fmt: str, fail_on
     """Validate data against the shipped SHACL shapes.
 
     With no files, validates the shipped graph. With files, validates those files (with the
-    ontology as support) instead. Exit 0 if the data conforms, 1 if not, 2 if it could not run.
+    ontology and the derived graph as support) instead. "conforms" is SHACL's: no result at all,
+    of any severity. Exit 1 if a result is as severe as --fail-on (by default: a violation;
+    warnings alone exit 0 with "does not conform, passes --fail-on violation"), 0 if not,
+    2 if it could not run.
 
     \b
     Example:
@@ -224,14 +230,17 @@ def validate(settings: Settings, data_files: tuple[Path, ...], fmt: str, fail_on
         kg = settings.kg()
     report = kg.validate(engine=engine)
     severity = Severity.WARNING if fail_on == "warning" else Severity.VIOLATION
+    fails = report.fails(fail_on=severity)
     if fmt == "json":
         click.echo(render_report_json(report, fail_on=severity))
     else:
-        colours = {"Violation": "red", "Warning": "yellow", "Info": "blue", "conforms": "green", "does": "red"}
-        for line in render_report_text(report, fail_on=severity).splitlines():
-            # click.echo drops the colour when stdout is not a terminal
-            click.echo(click.style(line, fg=colours.get(line.split(":")[0].split()[0])))
-    sys.exit(0 if report.conforms(fail_on=severity) else 1)
+        colours = {"Violation": "red", "Warning": "yellow", "Info": "blue"}
+        *lines, summary = render_report_text(report, fail_on=severity).splitlines()
+        # click.echo drops the colour when stdout is not a terminal
+        for line in lines:
+            click.echo(click.style(line, fg=colours.get(line.split(":")[0])))
+        click.echo(click.style(summary, fg="red" if fails else "green" if report.conforms else "yellow"))
+    sys.exit(1 if fails else 0)
 
 
 # --- query ----------------------------------------------------------------------------------

@@ -7,9 +7,13 @@ queries that return the violating (focus node, value) pairs, and those run in th
 
 What "the same" means, and how it is kept:
 
-* pySHACL's semantics, not only the SHACL specification's where the two part (``sh:languageIn``
-  compares the primary subtag only, ``sh:node`` reports the nested shape's results as results of
-  their own, a shape of severity Warning always "conforms" inside ``sh:or``, ...).
+* The SHACL specification's semantics, as pySHACL implements them when warnings are not
+  "allowed" (:func:`gulag_kg.validation.validate_graph`): a shape of any severity fails
+  ``sh:or``/``sh:node`` when it has a result, and a value that fails an ``sh:node`` shape is one
+  result of the shape that points to it (pySHACL's nested results under ``sh:detail`` are not
+  read as results). Where pySHACL departs from the specification, its reading is kept
+  (``sh:languageIn`` compares the primary subtag only); tests/test_shacl_engines.py compares
+  both with rudof and rdf-validate-shacl.
 * Where pySHACL's answer depends on Python (rdflib's idea of an ill-typed literal, rdflib's
   ordering of literals, Python's ``re``), SPARQL settles the cases where Oxigraph and Python
   provably agree (a canonical ``xsd:decimal`` compared with an integer bound, a printable-ASCII
@@ -171,8 +175,6 @@ _COMPONENTS = {SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, 
                SH.property, SH.closed}
 _KNOWN = _INERT | _TARGETS | _COMPONENTS | {SH.path, SH.severity, SH.message, SH.deactivated}
 _SEVERITIES = {SH.Violation: Severity.VIOLATION, SH.Warning: Severity.WARNING, SH.Info: Severity.INFO}
-_ALL = frozenset(Severity)
-_VIOLATION_ONLY = frozenset({Severity.VIOLATION})
 
 
 class CompiledShapes:
@@ -190,8 +192,10 @@ class CompiledShapes:
             raise UnsupportedShapesError(f"the shapes graph defines a custom constraint component {component} (SHACL-SPARQL); validate with pySHACL")
         self.roots = [self._shape(node) for node in self._root_nodes()]
         self._check_acyclic()
-        # Which shapes produce results, and under which parents (sh:property, and sh:node whose
-        # nested results pySHACL reports too); and under which parents any shape is evaluated.
+        # Which shapes produce results, and under which parents (sh:property only: a shape used
+        # through sh:node, sh:or or a qualified value shape is only checked for conformance,
+        # its failure being one result of the shape that uses it); and under which parents any
+        # shape is evaluated.
         self.report_parents: dict[object, list[_Shape]] = {}
         self.eval_parents: dict[object, list[_Shape]] = {}
         reporting: dict[object, _Shape] = {}
@@ -488,9 +492,6 @@ class CompiledShapes:
     @staticmethod
     def _report_children(shape: _Shape) -> Iterator[_Shape]:
         yield from shape.properties
-        for c in shape.constraints:
-            if c.component == "node":
-                yield c.param
 
     @staticmethod
     def _eval_children(shape: _Shape) -> Iterator[_Shape]:
@@ -886,7 +887,7 @@ class _Generator:
         if c.component == "maxLength":
             return f"isBlank({v}) || STRLEN(STR({v})) > {p}"
         if c.component == "node":
-            return self.any_report(p, v, _ALL)
+            return self.any_report(p, v)
         if c.component == "or":
             return _not(_or(self.conforms(member, v) for member in p))
         raise AssertionError(c.component)
@@ -949,32 +950,28 @@ class _Generator:
         body, _v = self.body(shape, c, x)
         return f"EXISTS {{ {body} }}"
 
-    def any_report(self, shape: _Shape, x: str, severities: frozenset) -> str:
-        """True when validating ``x`` against ``shape`` gives a result of one of ``severities``
-        (results of nested sh:node shapes not counted: pySHACL keeps them as details)."""
+    def any_report(self, shape: _Shape, x: str) -> str:
+        """True when validating ``x`` against ``shape`` gives a result, of any severity (a
+        nested sh:node shape counts through the sh:node constraint that uses it)."""
         if shape.deactivated:
             return "false"
-        parts = []
-        if shape.severity in severities:
-            parts += [self.exists(shape, c, x) for c in shape.constraints]
+        parts = [self.exists(shape, c, x) for c in shape.constraints]
         for prop in shape.properties:
             if shape.path is None:
-                parts.append(self.any_report(prop, x, severities))
+                parts.append(self.any_report(prop, x))
             elif self.sets is not None and self.sets.covers(x, shape):
-                parts.append(self.sets.some_value(x, shape, lambda y, prop=prop: self.any_report(prop, y, severities)))
+                parts.append(self.sets.some_value(x, shape, lambda y, prop=prop: self.any_report(prop, y)))
             else:
                 y = self.var("y")
-                inner = self.any_report(prop, y, severities)
+                inner = self.any_report(prop, y)
                 if inner != "false":
                     parts.append(f"EXISTS {{ {x} {shape.sparql_path} {y} . FILTER({inner}) }}")
         return _or(parts)
 
     def conforms(self, shape: _Shape, x: str) -> str:
-        """pySHACL's conformance of ``x`` to ``shape`` when warnings and infos are allowed: a
-        shape of severity Warning or Info always conforms; otherwise no Violation results."""
-        if shape.deactivated or shape.severity is not Severity.VIOLATION:
-            return "true"
-        return _not(self.any_report(shape, x, _VIOLATION_ONLY))
+        """SHACL's conformance of ``x`` to ``shape``: no result of any severity (a deactivated
+        shape gives none)."""
+        return _not(self.any_report(shape, x))
 
     # focus nodes
     def classes(self, cls) -> list[str] | None:
@@ -1375,6 +1372,7 @@ def validate_store_sparql(store: Store, *, shapes: rdflib.Graph | CompiledShapes
             value=value.value if value is not None else "",
             message=compiled.message(shape, c),
             shape=str(shape.node) if isinstance(shape.node, URIRef) else "",
+            component=str(SH[c.component[0].upper() + c.component[1:] + "ConstraintComponent"]),
         )
         for shape, c, this, value in found
     }

@@ -2,6 +2,14 @@
 
 The report is plain data (:class:`ValidationReport`); rendering it as text or JSON is separate.
 Neither the shapes nor the data are changed by validation.
+
+Two verdicts, kept apart because the SHACL specification and our exit codes answer different
+questions: ``conforms`` is the specification's (true iff there is no result at all, whatever its
+severity: what pySHACL's report graph, Jena, rudof and rdf-validate-shacl say), and
+:meth:`ValidationReport.fails` is ours (a result at least as severe as ``--fail-on``, by
+default a violation), which decides the exit code. Only the top-level results are reported: a
+value that fails an ``sh:node`` shape is one result of the shape that points to it, as the
+specification has it, not one more result per constraint of the nested shape.
 """
 
 from __future__ import annotations
@@ -33,7 +41,8 @@ class Severity(str, Enum):
 
 @dataclass(frozen=True, order=True)
 class ValidationResult:
-    """One SHACL result, in words: what is wrong (``message``), where (``focus``, ``path``)."""
+    """One SHACL result, in words: what is wrong (``message``), where (``focus``, ``path``);
+    ``component`` is the IRI of the SHACL constraint component that failed."""
 
     severity: Severity
     focus: str
@@ -42,6 +51,7 @@ class ValidationResult:
     value: str
     message: str
     shape: str
+    component: str
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,15 @@ class ValidationReport:
     def infos(self) -> int:
         return sum(r.severity is Severity.INFO for r in self.results)
 
-    def conforms(self, *, fail_on: Severity = Severity.VIOLATION) -> bool:
-        """True when no result is as severe as ``fail_on`` (warnings pass unless asked)."""
-        return not any(r.severity.order <= fail_on.order for r in self.results)
+    @property
+    def conforms(self) -> bool:
+        """SHACL's ``sh:conforms``: true iff there is no result at all, of any severity."""
+        return not self.results
+
+    def fails(self, *, fail_on: Severity = Severity.VIOLATION) -> bool:
+        """True when a result is at least as severe as ``fail_on``: what makes ``validate``
+        exit 1 (warnings alone do not, unless asked)."""
+        return any(r.severity.order <= fail_on.order for r in self.results)
 
 
 def load_shapes_graph() -> rdflib.Graph:
@@ -91,13 +107,18 @@ def _label(graph: rdflib.Graph, node) -> str:
 
 def _results(report_graph: rdflib.Graph, data_graph: rdflib.Graph) -> list[ValidationResult]:
     out = []
-    for result in report_graph.subjects(rdflib.RDF.type, SH.ValidationResult):
+    # sh:result of the report only: pySHACL also types the nested results it keeps under
+    # sh:detail (of sh:node) as sh:ValidationResult, which are no results of their own
+    top_level = [r for report in report_graph.subjects(rdflib.RDF.type, SH.ValidationReport)
+                 for r in report_graph.objects(report, SH.result)]
+    for result in top_level:
         focus = report_graph.value(result, SH.focusNode)
         severity = report_graph.value(result, SH.resultSeverity)
         path = report_graph.value(result, SH.resultPath)
         value = report_graph.value(result, SH.value)
         message = report_graph.value(result, SH.resultMessage)
         shape = report_graph.value(result, SH.sourceShape)
+        component = report_graph.value(result, SH.sourceConstraintComponent)
         try:
             level = Severity(str(severity).rsplit("#", 1)[-1])
         except ValueError:
@@ -112,6 +133,7 @@ def _results(report_graph: rdflib.Graph, data_graph: rdflib.Graph) -> list[Valid
                 value=str(value) if value is not None else "",
                 message=str(message) if message is not None else "does not conform to its shape",
                 shape=str(shape) if isinstance(shape, URIRef) else "",
+                component=str(component),
             )
         )
     return sorted(set(out), key=lambda r: (r.severity.order, r.focus_label.casefold(), r.focus, r.path, r.message, r.value))
@@ -155,31 +177,43 @@ def validate_graph(data: rdflib.Graph) -> ValidationReport:
         shacl_graph=load_shapes_graph(),
         inference="none",
         abort_on_first=False,
-        allow_warnings=True,
-        allow_infos=True,
+        allow_warnings=False,  # a Warning shape inside sh:or or sh:node counts, as in SHACL
+        allow_infos=False,
         inplace=False,
         advanced=False,
     )
     return ValidationReport(tuple(_results(report_graph, data)))
 
 
+def verdict(report: ValidationReport, *, fail_on: Severity = Severity.VIOLATION) -> str:
+    """``conforms`` (no result), ``does not conform`` (a result as severe as ``fail_on``: exit 1),
+    or, in between, ``does not conform, passes --fail-on <level>`` (exit 0)."""
+    if report.conforms:
+        return "conforms"
+    if report.fails(fail_on=fail_on):
+        return "does not conform"
+    return f"does not conform, passes --fail-on {fail_on.value.lower()}"
+
+
 def render_report_text(report: ValidationReport, *, fail_on: Severity = Severity.VIOLATION) -> str:
-    """One line per result, then a summary line."""
+    """One line per result, then a summary line that begins with the :func:`verdict`."""
     lines = []
     for r in report.results:
         where = f" [{r.path}]" if r.path else ""
         value = f" (value: {r.value[:60]})" if r.value else ""
         lines.append(f"{r.severity.value}: {r.focus_label} <{r.focus}>{where}: {r.message}{value}")
-    verdict = "conforms" if report.conforms(fail_on=fail_on) else "does not conform"
     lines.append(
-        f"{verdict}: {report.violations} violation(s), {report.warnings} warning(s), {report.infos} info(s)"
+        f"{verdict(report, fail_on=fail_on)}: {report.violations} violation(s), {report.warnings} warning(s), {report.infos} info(s)"
     )
     return "\n".join(lines)
 
 
 def render_report_json(report: ValidationReport, *, fail_on: Severity = Severity.VIOLATION) -> str:
+    """``conforms`` as in SHACL; ``fails`` (with the ``fail_on`` level) decides the exit code."""
     doc = {
-        "conforms": report.conforms(fail_on=fail_on),
+        "conforms": report.conforms,
+        "fail_on": fail_on.value,
+        "fails": report.fails(fail_on=fail_on),
         "violations": report.violations,
         "warnings": report.warnings,
         "infos": report.infos,

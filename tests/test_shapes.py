@@ -72,3 +72,31 @@ def test_severities_are_deliberate():
     assert shapes + "DetentionSiteShape-coordinates" in warning
     for violation in ("ClaimShape-source", "ClaimShape-evidence", "ClaimShape-claimant"):
         assert shapes + violation not in warning
+
+
+def _predicates_read(graph, shape):
+    """The predicates a property shape reads: its path (IRI or sequence) and the one compared."""
+    path = graph.value(shape, SH.path)
+    steps = list(graph.items(path)) if isinstance(path, rdflib.BNode) and graph.value(path, RDF.first) else [path]
+    compared = [graph.value(shape, p) for p in (SH.lessThan, SH.lessThanOrEquals, SH.equals, SH.disjoint)]
+    return {p for p in steps + compared if isinstance(p, rdflib.URIRef)}
+
+
+def test_shapes_that_read_the_derived_graph_say_so(kg):
+    """A shape that reads what only the loader's derivation step computes (gulag_kg/derive.py)
+    works in another SHACL engine only on data that includes the derived graph: it says so."""
+    from gulag_kg.store import DERIVED_GRAPH
+
+    derived = {rdflib.URIRef(q.predicate.value) for q in kg.store.quads_for_pattern(None, None, None, DERIVED_GRAPH)}
+    graph = load_shapes_graph()
+    readers = {shape for shape in set(graph.subjects(SH.path, None)) if _predicates_read(graph, shape) & derived}
+    assert {str(s).rsplit("#", 1)[-1] for s in readers} == {"ClaimShape-periodStart", "EntityShape-periodBounds"}
+    for shape in readers:
+        comments = " ".join(str(c) for c in graph.objects(shape, RDFS.comment))
+        assert "derived graph" in comments and "gulag_kg/derive.py" in comments, shape
+
+
+def test_each_node_shape_has_at_most_one_or():
+    """Two sh:or on one shape is valid SHACL, but some engines merge them (shacl-engine)."""
+    graph = load_shapes_graph()
+    assert [s for s in set(graph.subjects(SH["or"], None)) if len(list(graph.objects(s, SH["or"]))) > 1] == []

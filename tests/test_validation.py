@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -19,15 +18,12 @@ WARNINGS = sorted((DATA / "warnings").glob("*.ttl"))
 VALID = sorted((DATA / "valid").glob("*.ttl"))
 
 
-def _results(path: Path) -> set[tuple[str, str, str]]:
-    report = gulag_kg.load([path], shipped=False).validate()
-    return {(r.severity.value, r.focus if r.focus.startswith("http") else "_", r.shape or "_") for r in report.results}
-
-
 @pytest.mark.parametrize("path", VALID + INVALID + WARNINGS, ids=lambda p: f"{p.parent.name}/{p.stem}")
 def test_fixture_gives_exactly_the_expected_results(path):
-    _conforms, expected = expectations(path)
-    assert _results(path) == expected
+    conforms, expected = expectations(path)
+    report = gulag_kg.load([path], shipped=False).validate()
+    assert {(r.severity.value, r.focus if r.focus.startswith("http") else "_", r.shape or "_") for r in report.results} == expected
+    assert report.conforms is conforms
 
 
 @pytest.mark.parametrize("path", INVALID, ids=lambda p: p.stem)
@@ -39,14 +35,31 @@ def test_validate_exits_1_on_each_invalid_fixture(runner, path):
 
 @pytest.mark.parametrize("path", WARNINGS, ids=lambda p: p.stem)
 def test_warnings_pass_unless_fail_on_warning(runner, path):
-    assert runner.invoke(cli, ["validate", str(path)]).exit_code == 0
-    assert runner.invoke(cli, ["validate", "--fail-on", "warning", str(path)]).exit_code == 1
+    """Exit codes follow --fail-on; "conforms" is SHACL's (no result at all) in every format."""
+    result = runner.invoke(cli, ["validate", str(path)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1].startswith("does not conform, passes --fail-on violation: 0 violation(s), 1 warning(s)")
+    doc = json.loads(runner.invoke(cli, ["validate", "--format", "json", str(path)]).output)
+    assert (doc["conforms"], doc["fails"], doc["fail_on"]) == (False, False, "Violation")
+    result = runner.invoke(cli, ["validate", "--fail-on", "warning", "--format", "json", str(path)])
+    assert result.exit_code == 1
+    assert (json.loads(result.output)["conforms"], json.loads(result.output)["fails"]) == (False, True)
+    assert runner.invoke(cli, ["validate", "--fail-on", "warning", str(path)]).output.splitlines()[-1].startswith("does not conform: ")
 
 
-def test_shipped_graph_conforms(runner):
+@pytest.mark.parametrize("path", VALID, ids=lambda p: p.stem)
+def test_valid_fixture_conforms_in_every_format(runner, path):
+    result = runner.invoke(cli, ["validate", "--fail-on", "warning", str(path)])
+    assert result.exit_code == 0
+    assert result.output.splitlines()[-1] == "conforms: 0 violation(s), 0 warning(s), 0 info(s)"
+    doc = json.loads(runner.invoke(cli, ["validate", "--format", "json", str(path)]).output)
+    assert (doc["conforms"], doc["fails"], doc["results"]) == (True, False, [])
+
+
+def test_shipped_graph_passes_with_warnings_only(runner):
     result = runner.invoke(cli, ["validate"])
     assert result.exit_code == 0, result.output
-    assert re.match(r"conforms: 0 violation\(s\), \d+ warning\(s\)", result.output.splitlines()[-1])
+    assert re.match(r"does not conform, passes --fail-on violation: 0 violation\(s\), [1-9]\d* warning\(s\)", result.output.splitlines()[-1])
 
 
 def test_report_lines_name_the_focus_label_and_say_what_to_fix(runner):
