@@ -35,9 +35,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import io
-import json
 import os
-import re
 import stat
 import tempfile
 from collections import defaultdict
@@ -47,7 +45,7 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from . import paths
+from . import jsonld
 from .errors import GulagKgError, InputError
 from .prefixes import PREFIXES
 from .store import Store
@@ -460,119 +458,7 @@ def _statements(lines: list[bytes], fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
 
 def jsonld_context() -> dict:
     """The project's JSON-LD context (``ontology/context.jsonld``)."""
-    return json.loads(paths.context_path().read_text(encoding="utf-8"))["@context"]
-
-
-def _compact_iri(iri: str, prefixes: list[tuple[str, str]]) -> str:
-    for prefix, ns in prefixes:
-        if iri.startswith(ns):
-            local = iri[len(ns):]
-            if local and ":" not in local and not local.startswith("//"):
-                return f"{prefix}:{local}"
-    return iri
-
-
-class _Compactor:
-    """Compact IRIs ``prefix:local`` with the context's prefixes: the longest namespace that
-    leaves a local name with no colon and not starting with ``//``; else the full IRI."""
-
-    def __init__(self, context: dict) -> None:
-        self.prefixes = sorted(((k, v) for k, v in context.items() if isinstance(v, str) and not k.startswith("@")),
-                               key=lambda kv: -len(kv[1]))
-        self.prefix_of: dict[str, str] = {}
-        for prefix, ns in self.prefixes:
-            self.prefix_of.setdefault(ns, prefix)
-        # Alternatives are tried in order, so this finds the longest namespace first.
-        self.longest = re.compile("|".join(re.escape(ns) for _, ns in self.prefixes) or r"(?!)")
-        self.cache: dict[str, str] = {}  # predicates, classes and datatypes (few, used often)
-
-    def __call__(self, iri: str) -> str:
-        m = self.longest.match(iri)
-        if m is None:
-            return iri
-        local = iri[m.end():]
-        if local and ":" not in local and not local.startswith("//"):
-            return f"{self.prefix_of[m.group()]}:{local}"
-        return _compact_iri(iri, self.prefixes)  # a shorter namespace may still do
-
-    def cached(self, iri: str) -> str:
-        compact = self.cache.get(iri)
-        if compact is None:
-            compact = self.cache[iri] = self(iri)
-        return compact
-
-
-_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
-_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
-def _unescape(text: str) -> str:
-    """The string an N-Triples string literal's text (between the quotes) stands for."""
-    if "\\" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: _ESCAPED[m[3]] if m[3] is not None else chr(int(m[1] or m[2], 16)), text)
-
-
-def _json_sort_key(value: dict) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
-def _jsonld_nodes(lines: list[bytes], compact: _Compactor) -> Iterator[dict]:
-    """One node object per subject, in the order of the lines (a subject's lines are adjacent),
-    read from the N-Triples lines as they are: ``S P O .`` where S is ``<iri>`` or ``_:id``, P
-    is ``<iri>``, and O is either or a literal ``"text"``, ``"text"@lang``, ``"text"^^<iri>``."""
-
-    def node_id(term: str) -> str:
-        return term if term[:2] == "_:" else compact(term[1:-1])
-
-    def node(subject: str, properties: dict[str, list]) -> dict:
-        entry: dict = {"@id": subject}
-        for key in sorted(properties):
-            values = properties[key]
-            if len(values) > 1:
-                values.sort(key=None if key == "@type" else _json_sort_key)
-            entry[key] = values
-        return entry
-
-    subject, subject_id, properties = "", "", {}
-    for chunk in _chunks(lines):
-        for line in chunk.decode().split("\n")[:-1]:
-            s, p, o = line[:-2].split(" ", 2)
-            if s != subject:
-                if subject:
-                    yield node(subject_id, properties)
-                subject, subject_id, properties = s, node_id(s), defaultdict(list)
-            if o[0] == '"':
-                end = o.rindex('"')  # the language or datatype that follows has none
-                value: dict = {"@value": _unescape(o[1:end])}
-                if o[end + 1:end + 2] == "@":
-                    value["@language"] = o[end + 2:]
-                elif o[end + 1:end + 2] == "^":  # "^^<iri>": written for any datatype but xsd:string
-                    value["@type"] = compact.cached(o[end + 4:-1])
-            elif p == _RDF_TYPE and o[0] == "<":
-                properties["@type"].append(compact.cached(o[1:-1]))
-                continue
-            else:
-                value = {"@id": node_id(o)}
-            properties[compact.cached(p[1:-1])].append(value)
-    if subject:
-        yield node(subject_id, properties)
-
-
-def _write_jsonld(lines: list[bytes], out: BinaryIO) -> None:
-    """``{"@context": ..., "@graph": [...]}`` with one node object a line."""
-    context = jsonld_context()
-    out.write(b'{"@context": ' + json.dumps(context, indent=1, ensure_ascii=False).encode() + b',\n"@graph": [')
-    separator, batch = "\n", []
-    for entry in _jsonld_nodes(lines, _Compactor(context)):
-        batch.append(json.dumps(entry, ensure_ascii=False))
-        if len(batch) >= 4096:
-            out.write((separator + ",\n".join(batch)).encode())
-            separator, batch = ",\n", []
-    if batch:
-        out.write((separator + ",\n".join(batch)).encode())
-    out.write(b"\n]}\n")
+    return jsonld.context()
 
 
 #: The parser format of each export format (for reading an export back).
@@ -591,7 +477,7 @@ def _write_canonical(lines: list[bytes], fmt: str, out: BinaryIO) -> None:
         for chunk in _chunks(lines):
             out.write(chunk)
     elif fmt == "jsonld":
-        _write_jsonld(lines, out)
+        jsonld.write(lines, out)
     else:
         ox.serialize(_statements(lines, _NT if fmt == "turtle" else _NQ), out, RDF_FORMATS[fmt], prefixes=PREFIXES)
 
