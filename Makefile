@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: demo test install sysdeps bench-smoke clean
+.PHONY: demo test install sysdeps jsdeps bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +36,13 @@ demo: $(STAMP)
 sysdeps:
 	@.ci/install-system-packages
 
-test: $(STAMP) sysdeps
+# npm packages some tests need (jsonld.js, ...): `npm ci` in each tests/js/*/ that has a package-lock.json
+jsdeps:
+	@for dir in tests/js/*/; do \
+		if [ -f "$$dir/package-lock.json" ]; then (cd "$$dir" && npm ci --no-audit --no-fund) || exit 1; fi; \
+	done
+
+test: $(STAMP) sysdeps jsdeps
 	$(BIN)/python -m pytest
 
 clean:
