@@ -276,15 +276,24 @@ def query(settings: Settings, query: str | None, fmt: str | None, params: dict, 
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "nquads", "trig", "quickstatements"]),
+@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "rdfxml", "nquads", "trig", "quickstatements"]),
               default="turtle", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
 @pass_settings
 def export(settings: Settings, fmt: str, output: Path | None) -> None:
-    """Export the whole graph, byte-identical for the same graph.
+    """Export the whole graph (ontology included), byte-identical for the same graph.
 
-    turtle, jsonld and nt carry the union of all named graphs; nquads and trig keep the
-    graphs apart. The JSON-LD embeds the project's context and needs no network to read.
+    turtle, jsonld, nt and rdfxml carry the union of all named graphs; nquads and trig keep
+    the graphs apart. Every format holds every statement and reads back as the same graph
+    (checked before -o replaces a file).
+
+    jsonld is both complete and readable as plain JSON: it embeds the project's context (JSON-LD
+    1.0 and 1.1; no network needed), with short terms (label, type, subject, value, lower,
+    upper, period, claimant, ...), plain values, language maps for labels, and each claim one
+    object with its evidence and quote inside (claim["evidence"][0]["selector"]["quote"]).
+
+    rdfxml refuses, in one line, a graph RDF/XML cannot hold (a predicate or class with no
+    XML name, a character XML 1.0 cannot carry).
 
     \b
     Example:

@@ -9,22 +9,23 @@ format is written:
 * every quad becomes its *canonical line*: the line Oxigraph's N-Triples serialiser writes for
   its triple (``<s> <p> "o" .``); within each graph the lines are sorted bytewise and
   deduplicated;
-* triple formats (``turtle``, ``nt``, ``jsonld``) carry the union of all graphs: one sorted,
+* triple formats (``turtle``, ``nt``, ``jsonld``, ``rdfxml``) carry the union of all graphs: one sorted,
   deduplicated list of N-Triples lines (a triple in several graphs is written once);
 * quad formats (``nquads``, ``trig``) keep the graphs apart: the default graph first, then the
   named graphs in the bytewise order of their N-Triples form, each graph's lines with the graph
   name added (N-Quads lines), so a TriG file has one block per graph.
 
-``nt`` and ``nquads`` are these lines; ``turtle`` and ``trig`` are Oxigraph's serialisation of
-the same statements in the same order, with the fixed prefixes of
-:data:`~gulag_kg.namespaces.PREFIXES`; ``jsonld`` has one node object per subject in the same
-order (keys sorted, values sorted by their JSON text) and embeds the project's context
+``nt`` and ``nquads`` are these lines; ``turtle``, ``trig`` and ``rdfxml`` are Oxigraph's
+serialisation of the same statements in the same order, with the fixed prefixes of
+:data:`~gulag_kg.namespaces.PREFIXES` (RDF/XML refuses what it cannot hold:
+:mod:`gulag_kg.rdfxml`); ``jsonld`` (:mod:`gulag_kg.jsonld`) has one node object per subject in
+the same order, a claim with its evidence and quote inside it, and embeds the project's context
 (``ontology/context.jsonld``), so it reads back with no network.
 
 Exporting a store held by Oxigraph (:class:`~gulag_kg.store.Store`) is done mostly in Rust:
 each graph is dumped as N-Triples, and Python only sorts the lines and relabels the blank nodes
-of those that have one (no statement becomes a Python object, except on the way to Turtle and
-TriG). Any other source (a SPARQL server, query results, a list of quads) is serialised by
+of those that have one (no statement becomes a Python object, except on the way to Turtle,
+TriG and RDF/XML). Any other source (a SPARQL server, query results, a list of quads) is serialised by
 Oxigraph in batches of quads. Both give the same bytes. While it is sorted, the export is held in
 memory as lines (one bytes object a statement; the statements that touch a blank node also in
 the tables of the labelling), never as Python terms.
@@ -45,15 +46,15 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from . import jsonld
+from . import jsonld, rdfxml
 from .errors import GulagKgError, InputError
 from .prefixes import PREFIXES
 from .store import Store
 
-TRIPLE_FORMATS = ("turtle", "nt", "jsonld")
+TRIPLE_FORMATS = ("turtle", "nt", "jsonld", "rdfxml")
 QUAD_FORMATS = ("nquads", "trig")
 FORMATS = TRIPLE_FORMATS + QUAD_FORMATS
-EXTENSIONS = {"turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "nquads": ".nq", "trig": ".trig"}
+EXTENSIONS = {"turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "rdfxml": ".rdf", "nquads": ".nq", "trig": ".trig"}
 
 #: What can be exported: a store (the fast path when Oxigraph holds it) or any quads.
 Source = Store | Iterable[ox.Quad]
@@ -463,7 +464,7 @@ def jsonld_context() -> dict:
 
 #: The parser format of each export format (for reading an export back).
 RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-               "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+               "rdfxml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 
 
 def _check_format(fmt: str) -> None:
@@ -478,6 +479,8 @@ def _write_canonical(lines: list[bytes], fmt: str, out: BinaryIO) -> None:
             out.write(chunk)
     elif fmt == "jsonld":
         jsonld.write(lines, out)
+    elif fmt == "rdfxml":
+        rdfxml.write(lines, _statements(lines, _NT), out)
     else:
         ox.serialize(_statements(lines, _NT if fmt == "turtle" else _NQ), out, RDF_FORMATS[fmt], prefixes=PREFIXES)
 
@@ -557,6 +560,8 @@ def _compare_read_back(tmp: Path, fmt: str, expected: list[bytes]) -> None:
     the lines, so the statements are first compared as they are parsed (nothing is kept); only
     when that fails, or for JSON-LD, are the file's canonical lines made and compared."""
     try:
+        if fmt == "rdfxml":
+            rdfxml.check_well_formed(tmp)  # as an XML parser reads it, not only Oxigraph
         if fmt != "jsonld":
             in_order = _InOrder(expected)
             writer = _LineWriter(in_order)
