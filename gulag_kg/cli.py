@@ -304,6 +304,8 @@ def export(settings: Settings, fmt: str, output: Path | None, graph_name: str | 
         gulag-kg export --graph ontology --format rdfxml -o gulag.rdf
     """
     if fmt == "quickstatements":  # our claims on linked entities, for Wikidata editors
+        if graph_name is not None:
+            raise CouldNotRun("--graph is for the RDF formats; quickstatements always covers the claims of every graph")
         from .linking.commands import write_quickstatements
 
         write_quickstatements(settings.kg().store, output)
