@@ -152,11 +152,11 @@ class _Writer:
         self.blank_rows: dict[str, tuple[int, int]] = {}
         i = self.blank_start
         while i < len(lines):
-            label = lines[i].split(b" ", 1)[0].decode()
+            head = lines[i][:lines[i].index(b" ") + 1]
             j = i + 1
-            while j < len(lines) and lines[j].startswith(label.encode() + b" "):
+            while j < len(lines) and lines[j].startswith(head):
                 j += 1
-            self.blank_rows[label] = (i, j)
+            self.blank_rows[head[:-1].decode()] = (i, j)
             i = j
         self.references: Counter[str] = Counter()
         for line in lines:
