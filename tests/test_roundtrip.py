@@ -37,8 +37,11 @@ _iri_chars = st.sampled_from(list("abcxyz019-._~") + ["%20", "%C3%A9", "é", "Г
 iris = st.builds(lambda path, query, fragment: ox.NamedNode(EX + "".join(path) + query + fragment),
                  st.lists(_iri_chars, max_size=8), st.sampled_from(["", "?a=b", "?"]), st.sampled_from(["", "#", "#x", "#Г"]))
 predicates = st.sampled_from([ox.NamedNode(EX + p) for p in ("p", "q", "label", "Гла́вное")]
-                             + [ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),
-                                ox.NamedNode("https://w3id.org/gulag-kg/ontology#value")])
+                             + [ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label"),  # JSON-LD: a language map
+                                ox.NamedNode("https://w3id.org/gulag-kg/ontology#value"),  # a term, no coercion
+                                ox.NamedNode("https://w3id.org/gulag-kg/ontology#subject"),  # IRIs coerced
+                                ox.NamedNode("https://w3id.org/gulag-kg/ontology#period"),  # EDTF coerced
+                                ox.NamedNode("https://w3id.org/gulag-kg/ontology#qualifier")])  # English coerced
 blank_nodes = st.sampled_from([ox.BlankNode(f"n{i}") for i in range(4)])
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=12) | st.sampled_from(
     ["Гла́вное управление лагерей", "007", "", " ", "\n\r\t\"'\\", "a\u0000b", "ГУЛАГ", "Гла\u0301вное"])
