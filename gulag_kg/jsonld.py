@@ -17,7 +17,8 @@ file readable:
 * **embedding**: a blank node that one statement points to (a claim's evidence, the evidence's
   selector with the quote) is written inside the node that points to it, so a claim is one JSON
   object: ``claim["evidence"][0]["selector"]["quote"]``. Blank nodes pointed to from several
-  places, or from nowhere, and cycles are written at the top level; every blank node keeps its
+  places, or from nowhere, cycles, and nodes nested deeper than :data:`MAX_DEPTH` (a long RDF
+  list) are written at the top level; every blank node keeps its
   ``@id`` (the label of the N-Triples export), which is how the read-back check compares the
   file with the graph, statement by statement;
 * one value is a scalar, several an array (in the order of the canonical lines); ``evidence``
@@ -34,7 +35,7 @@ from __future__ import annotations
 import bisect
 import json
 import re
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterator
 from typing import BinaryIO
 
@@ -165,26 +166,36 @@ class _Writer:
                 if o[:2] == b"_:":
                     self.references[o.decode()] += 1
         self.written: set[str] = set()
+        self.cut: deque[str] = deque()
 
     def nodes(self) -> Iterator[dict]:
         """Every top-level node object, in order: IRI subjects (lines' order), then blank nodes
-        that are not embedded (label order; those pointed to once come last: cycles, cut-offs)."""
+        pointed to from several places or none (label order), then those left: cycles (label
+        order). Each is followed by the blank nodes embedding cut off below it (too deep)."""
         rows: list[tuple[str, str]] = []
         subject = ""
         for line in self.lines[:self.blank_start]:
             s, p, o = line[:-2].decode().split(" ", 2)
             if s != subject:
                 if rows:
-                    yield self.node(subject, rows, ())
+                    yield from self.root(subject, rows)
                 subject, rows = s, []
             rows.append((p, o))
         if rows:
-            yield self.node(subject, rows, ())
+            yield from self.root(subject, rows)
         for once in (False, True):
             for label in self.blank_rows:
                 if label not in self.written and (self.references[label] == 1) == once:
                     self.written.add(label)
-                    yield self.node(label, self.rows(label), (label,))
+                    yield from self.root(label, self.rows(label))
+
+    def root(self, subject: str, rows: list[tuple[str, str]]) -> Iterator[dict]:
+        """A top-level node, then the blank nodes cut off below it, each a top-level node too."""
+        yield self.node(subject, rows, (subject,))
+        while self.cut:
+            label = self.cut.popleft()
+            self.written.add(label)
+            yield self.node(label, self.rows(label), (label,))
 
     def rows(self, label: str) -> list[tuple[str, str]]:
         i, j = self.blank_rows[label]
@@ -251,8 +262,14 @@ class _Writer:
         return {"@value": text, "@type": ctx.cached(datatype)}
 
     def embeddable(self, label: str, stack: tuple[str, ...]) -> bool:
-        return (self.references[label] == 1 and label in self.blank_rows and label not in self.written
-                and label not in stack and len(stack) < MAX_DEPTH)
+        """Whether the blank node ``label`` goes inside the node ``stack`` ends with (the nodes
+        it is inside of, from the top level). One too deep is cut off: written next at the top."""
+        if self.references[label] != 1 or label not in self.blank_rows or label in self.written or label in stack:
+            return False
+        if len(stack) > MAX_DEPTH:
+            self.cut.append(label)
+            return False
+        return True
 
 
 def _language(o: str) -> str | None:

@@ -212,3 +212,26 @@ def test_an_iri_no_json_ld_document_can_hold_is_refused_in_one_line(tmp_path):
         export_file(quads, "jsonld", tmp_path / "x.jsonld")
     assert list(tmp_path.iterdir()) == []
     assert b"<label:x>" in serialize_quads(quads, "nt")  # the other formats hold it
+
+
+def test_a_long_chain_of_blank_nodes_is_embedded_only_so_deep():
+    """An RDF list of 30 items: nested at most MAX_DEPTH levels, the rest at the top level."""
+    from gulag_kg.jsonld import MAX_DEPTH
+
+    first, rest = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#first"), ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#rest")
+    cells = [ox.BlankNode(f"c{i}") for i in range(30)]
+    quads = [ox.Quad(ox.NamedNode(CLAIM + "c"), ox.NamedNode(GK + "value"), cells[0])]
+    for i, cell in enumerate(cells):
+        quads.append(ox.Quad(cell, first, ox.Literal(str(i), datatype=ox.NamedNode(XSD + "integer"))))
+        if i + 1 < len(cells):
+            quads.append(ox.Quad(cell, rest, cells[i + 1]))
+    data = serialize_quads(quads, "jsonld")
+    graph = json.loads(data)["@graph"]
+
+    def depth(value) -> int:
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        return (isinstance(value, dict) and "@id" in value and len(value) > 1) + max(map(depth, children), default=0)
+
+    assert max(depth(node) for node in graph) == MAX_DEPTH + 1  # the top-level node and MAX_DEPTH inside it
+    assert len(graph) == 1 + (len(cells) - 1) // (MAX_DEPTH + 1)
+    assert canonical(parse_bytes(data, ox.RdfFormat.JSON_LD)) == canonical(quads)
