@@ -36,7 +36,7 @@ demo: $(STAMP)
 sysdeps:
 	@.ci/install-system-packages
 
-# npm packages some tests need: `npm ci` in each tests/js/*/ that has a package-lock.json
+# npm packages some tests need (jsonld.js, rdf-validate-shacl): `npm ci` in each tests/js/*/ that has a package-lock.json
 jsdeps:
 	@for dir in tests/js/*/; do \
 	  if [ -f "$$dir/package-lock.json" ]; then (cd "$$dir" && npm ci --no-audit --no-fund) || exit 1; fi; \

@@ -312,34 +312,66 @@ def query(settings: Settings, query: str | None, fmt: str | None, params: dict, 
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "nquads", "trig", "quickstatements"]),
+@click.option("--format", "fmt", type=click.Choice(["turtle", "jsonld", "nt", "rdfxml", "nquads", "trig", "quickstatements"]),
               default="turtle", show_default=True)
 @click.option("-o", "--output", type=click.Path(path_type=Path), help="Write to this file (atomically) instead of stdout.")
+@click.option("--graph", "graph_name", metavar="NAME",
+              help="Only this named graph: ontology, article, wikidata, derived (under "
+                   "https://w3id.org/gulag-kg/graph/), or a graph's IRI.")
 @pass_settings
-def export(settings: Settings, fmt: str, output: Path | None) -> None:
-    """Export the whole graph, byte-identical for the same graph.
+def export(settings: Settings, fmt: str, output: Path | None, graph_name: str | None) -> None:
+    """Export the whole graph (ontology included), byte-identical for the same graph.
 
-    turtle, jsonld and nt carry the union of all named graphs; nquads and trig keep the
-    graphs apart. The JSON-LD embeds the project's context and needs no network to read.
+    turtle, jsonld, nt and rdfxml carry the union of all named graphs; nquads and trig keep
+    the graphs apart. Every format holds every statement and reads back as the same graph
+    (checked before -o replaces a file).
+
+    jsonld is both complete and readable as plain JSON: it embeds the project's context (JSON-LD
+    1.0 and 1.1; no network needed), with short terms (label, type, subject, value, lower,
+    upper, period, claimant, ...), plain values, language maps for labels, and each claim one
+    object with its evidence and quote inside (claim["evidence"][0]["selector"]["quote"]).
+
+    rdfxml refuses, in one line, a graph RDF/XML cannot hold (a predicate or class with no
+    XML name, a character XML 1.0 cannot carry).
 
     \b
     Example:
         gulag-kg export --format jsonld -o gulag-kg.jsonld
+        gulag-kg export --graph ontology --format rdfxml -o gulag.rdf
     """
     if fmt == "quickstatements":  # our claims on linked entities, for Wikidata editors
+        if graph_name is not None:
+            raise CouldNotRun("--graph is for the RDF formats; quickstatements always covers the claims of every graph")
         from .linking.commands import write_quickstatements
 
         write_quickstatements(settings.kg().store, output)
         return
-    from .export import export_file, export_store
+    from .export import export_file, export_store, serialize_quads
 
     store = settings.kg().store
+    source = store if graph_name is None else list(store.quads(graph=_named_graph(store, graph_name)))
     if output is not None:
-        size = export_file(store, fmt, output)
+        size = export_file(source, fmt, output)
         click.echo(f"wrote {size:,} bytes to {output}", err=True)
         return
-    export_store(store, fmt, output=sys.stdout.buffer)
+    if graph_name is None:
+        export_store(store, fmt, output=sys.stdout.buffer)
+    else:
+        sys.stdout.buffer.write(serialize_quads(source, fmt))
     sys.stdout.flush()
+
+
+def _named_graph(store, name: str):
+    """The named graph ``name`` (a short name under the graph namespace, or an IRI) of the store."""
+    from .prefixes import GRAPH_NS
+
+    graphs = store.named_graphs()
+    wanted = name if ":" in name else GRAPH_NS + name
+    for graph in graphs:
+        if graph.value == wanted:
+            return graph
+    short = [g.value[len(GRAPH_NS):] if g.value.startswith(GRAPH_NS) else g.value for g in graphs]
+    raise CouldNotRun(f"no graph {name!r} in the store; it has: {', '.join(short) or 'none'}")
 
 
 # --- describe, claims, timeline, stats ----------------------------------------------------------

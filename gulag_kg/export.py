@@ -9,22 +9,23 @@ format is written:
 * every quad becomes its *canonical line*: the line Oxigraph's N-Triples serialiser writes for
   its triple (``<s> <p> "o" .``); within each graph the lines are sorted bytewise and
   deduplicated;
-* triple formats (``turtle``, ``nt``, ``jsonld``) carry the union of all graphs: one sorted,
+* triple formats (``turtle``, ``nt``, ``jsonld``, ``rdfxml``) carry the union of all graphs: one sorted,
   deduplicated list of N-Triples lines (a triple in several graphs is written once);
 * quad formats (``nquads``, ``trig``) keep the graphs apart: the default graph first, then the
   named graphs in the bytewise order of their N-Triples form, each graph's lines with the graph
   name added (N-Quads lines), so a TriG file has one block per graph.
 
-``nt`` and ``nquads`` are these lines; ``turtle`` and ``trig`` are Oxigraph's serialisation of
-the same statements in the same order, with the fixed prefixes of
-:data:`~gulag_kg.namespaces.PREFIXES`; ``jsonld`` has one node object per subject in the same
-order (keys sorted, values sorted by their JSON text) and embeds the project's context
+``nt`` and ``nquads`` are these lines; ``turtle``, ``trig`` and ``rdfxml`` are Oxigraph's
+serialisation of the same statements in the same order, with the fixed prefixes of
+:data:`~gulag_kg.namespaces.PREFIXES` (RDF/XML refuses what it cannot hold:
+:mod:`gulag_kg.rdfxml`); ``jsonld`` (:mod:`gulag_kg.jsonld`) has one node object per subject in
+the same order, a claim with its evidence and quote inside it, and embeds the project's context
 (``ontology/context.jsonld``), so it reads back with no network.
 
 Exporting a store held by Oxigraph (:class:`~gulag_kg.store.Store`) is done mostly in Rust:
 each graph is dumped as N-Triples, and Python only sorts the lines and relabels the blank nodes
-of those that have one (no statement becomes a Python object, except on the way to Turtle and
-TriG). Any other source (a SPARQL server, query results, a list of quads) is serialised by
+of those that have one (no statement becomes a Python object, except on the way to Turtle,
+TriG and RDF/XML). Any other source (a SPARQL server, query results, a list of quads) is serialised by
 Oxigraph in batches of quads. Both give the same bytes. While it is sorted, the export is held in
 memory as lines (one bytes object a statement; the statements that touch a blank node also in
 the tables of the labelling), never as Python terms.
@@ -35,9 +36,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 import io
-import json
 import os
-import re
 import stat
 import tempfile
 from collections import defaultdict
@@ -47,16 +46,16 @@ from typing import BinaryIO
 
 import pyoxigraph as ox
 
-from . import paths
+from . import jsonld, rdfxml
 from .crashsafe import Terminated, hold, pause_point, remove_stale_temporaries, sigterm_interrupts
 from .errors import GulagKgError, InputError
 from .prefixes import PREFIXES
 from .store import Store
 
-TRIPLE_FORMATS = ("turtle", "nt", "jsonld")
+TRIPLE_FORMATS = ("turtle", "nt", "jsonld", "rdfxml")
 QUAD_FORMATS = ("nquads", "trig")
 FORMATS = TRIPLE_FORMATS + QUAD_FORMATS
-EXTENSIONS = {"turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "nquads": ".nq", "trig": ".trig"}
+EXTENSIONS = {"turtle": ".ttl", "nt": ".nt", "jsonld": ".jsonld", "rdfxml": ".rdf", "nquads": ".nq", "trig": ".trig"}
 
 #: What can be exported: a store (the fast path when Oxigraph holds it) or any quads.
 Source = Store | Iterable[ox.Quad]
@@ -461,124 +460,12 @@ def _statements(lines: list[bytes], fmt: ox.RdfFormat) -> Iterator[ox.Quad]:
 
 def jsonld_context() -> dict:
     """The project's JSON-LD context (``ontology/context.jsonld``)."""
-    return json.loads(paths.context_path().read_text(encoding="utf-8"))["@context"]
-
-
-def _compact_iri(iri: str, prefixes: list[tuple[str, str]]) -> str:
-    for prefix, ns in prefixes:
-        if iri.startswith(ns):
-            local = iri[len(ns):]
-            if local and ":" not in local and not local.startswith("//"):
-                return f"{prefix}:{local}"
-    return iri
-
-
-class _Compactor:
-    """Compact IRIs ``prefix:local`` with the context's prefixes: the longest namespace that
-    leaves a local name with no colon and not starting with ``//``; else the full IRI."""
-
-    def __init__(self, context: dict) -> None:
-        self.prefixes = sorted(((k, v) for k, v in context.items() if isinstance(v, str) and not k.startswith("@")),
-                               key=lambda kv: -len(kv[1]))
-        self.prefix_of: dict[str, str] = {}
-        for prefix, ns in self.prefixes:
-            self.prefix_of.setdefault(ns, prefix)
-        # Alternatives are tried in order, so this finds the longest namespace first.
-        self.longest = re.compile("|".join(re.escape(ns) for _, ns in self.prefixes) or r"(?!)")
-        self.cache: dict[str, str] = {}  # predicates, classes and datatypes (few, used often)
-
-    def __call__(self, iri: str) -> str:
-        m = self.longest.match(iri)
-        if m is None:
-            return iri
-        local = iri[m.end():]
-        if local and ":" not in local and not local.startswith("//"):
-            return f"{self.prefix_of[m.group()]}:{local}"
-        return _compact_iri(iri, self.prefixes)  # a shorter namespace may still do
-
-    def cached(self, iri: str) -> str:
-        compact = self.cache.get(iri)
-        if compact is None:
-            compact = self.cache[iri] = self(iri)
-        return compact
-
-
-_RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
-_ESCAPE = re.compile(r"\\(?:u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8})|(.))", re.S)
-_ESCAPED = {"t": "\t", "b": "\b", "n": "\n", "r": "\r", "f": "\f", '"': '"', "'": "'", "\\": "\\"}
-
-
-def _unescape(text: str) -> str:
-    """The string an N-Triples string literal's text (between the quotes) stands for."""
-    if "\\" not in text:
-        return text
-    return _ESCAPE.sub(lambda m: _ESCAPED[m[3]] if m[3] is not None else chr(int(m[1] or m[2], 16)), text)
-
-
-def _json_sort_key(value: dict) -> str:
-    return json.dumps(value, sort_keys=True)
-
-
-def _jsonld_nodes(lines: list[bytes], compact: _Compactor) -> Iterator[dict]:
-    """One node object per subject, in the order of the lines (a subject's lines are adjacent),
-    read from the N-Triples lines as they are: ``S P O .`` where S is ``<iri>`` or ``_:id``, P
-    is ``<iri>``, and O is either or a literal ``"text"``, ``"text"@lang``, ``"text"^^<iri>``."""
-
-    def node_id(term: str) -> str:
-        return term if term[:2] == "_:" else compact(term[1:-1])
-
-    def node(subject: str, properties: dict[str, list]) -> dict:
-        entry: dict = {"@id": subject}
-        for key in sorted(properties):
-            values = properties[key]
-            if len(values) > 1:
-                values.sort(key=None if key == "@type" else _json_sort_key)
-            entry[key] = values
-        return entry
-
-    subject, subject_id, properties = "", "", {}
-    for chunk in _chunks(lines):
-        for line in chunk.decode().split("\n")[:-1]:
-            s, p, o = line[:-2].split(" ", 2)
-            if s != subject:
-                if subject:
-                    yield node(subject_id, properties)
-                subject, subject_id, properties = s, node_id(s), defaultdict(list)
-            if o[0] == '"':
-                end = o.rindex('"')  # the language or datatype that follows has none
-                value: dict = {"@value": _unescape(o[1:end])}
-                if o[end + 1:end + 2] == "@":
-                    value["@language"] = o[end + 2:]
-                elif o[end + 1:end + 2] == "^":  # "^^<iri>": written for any datatype but xsd:string
-                    value["@type"] = compact.cached(o[end + 4:-1])
-            elif p == _RDF_TYPE and o[0] == "<":
-                properties["@type"].append(compact.cached(o[1:-1]))
-                continue
-            else:
-                value = {"@id": node_id(o)}
-            properties[compact.cached(p[1:-1])].append(value)
-    if subject:
-        yield node(subject_id, properties)
-
-
-def _write_jsonld(lines: list[bytes], out: BinaryIO) -> None:
-    """``{"@context": ..., "@graph": [...]}`` with one node object a line."""
-    context = jsonld_context()
-    out.write(b'{"@context": ' + json.dumps(context, indent=1, ensure_ascii=False).encode() + b',\n"@graph": [')
-    separator, batch = "\n", []
-    for entry in _jsonld_nodes(lines, _Compactor(context)):
-        batch.append(json.dumps(entry, ensure_ascii=False))
-        if len(batch) >= 4096:
-            out.write((separator + ",\n".join(batch)).encode())
-            separator, batch = ",\n", []
-    if batch:
-        out.write((separator + ",\n".join(batch)).encode())
-    out.write(b"\n]}\n")
+    return jsonld.context()
 
 
 #: The parser format of each export format (for reading an export back).
 RDF_FORMATS = {"turtle": ox.RdfFormat.TURTLE, "nt": ox.RdfFormat.N_TRIPLES, "jsonld": ox.RdfFormat.JSON_LD,
-               "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+               "rdfxml": ox.RdfFormat.RDF_XML, "nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
 
 
 def _check_format(fmt: str) -> None:
@@ -592,7 +479,9 @@ def _write_canonical(lines: list[bytes], fmt: str, out: BinaryIO) -> None:
         for chunk in _chunks(lines):
             out.write(chunk)
     elif fmt == "jsonld":
-        _write_jsonld(lines, out)
+        jsonld.write(lines, out)
+    elif fmt == "rdfxml":
+        rdfxml.write(lines, _statements(lines, _NT), out)
     else:
         ox.serialize(_statements(lines, _NT if fmt == "turtle" else _NQ), out, RDF_FORMATS[fmt], prefixes=PREFIXES)
 
@@ -672,6 +561,8 @@ def _compare_read_back(tmp: Path, fmt: str, expected: list[bytes]) -> None:
     the lines, so the statements are first compared as they are parsed (nothing is kept); only
     when that fails, or for JSON-LD, are the file's canonical lines made and compared."""
     try:
+        if fmt == "rdfxml":
+            rdfxml.check_well_formed(tmp)  # as an XML parser reads it, not only Oxigraph
         if fmt != "jsonld":
             in_order = _InOrder(expected)
             writer = _LineWriter(in_order)

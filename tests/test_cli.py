@@ -172,7 +172,7 @@ def test_bad_param_syntax(runner):
 # --- export ---------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fmt", ["turtle", "jsonld", "nt", "nquads", "trig"])
+@pytest.mark.parametrize("fmt", ["turtle", "jsonld", "nt", "rdfxml", "nquads", "trig"])
 def test_export_is_byte_identical_across_loads(runner, fmt):
     first = runner.invoke(cli, ["export", "--format", fmt]).stdout_bytes
     second = gulag_kg.load().export(fmt)
@@ -185,6 +185,26 @@ def test_export_to_file_is_atomic_and_reports(runner, tmp_path):
     assert result.exit_code == 0
     assert out.read_bytes() == gulag_kg.load().export("nt")
     assert [p.name for p in tmp_path.iterdir()] == ["g.nt"]
+
+
+def test_export_of_the_ontology_alone_as_rdf_xml(runner, tmp_path):
+    import pyoxigraph as ox
+    import rdflib
+
+    from gulag_kg.export import serialize_quads
+    from gulag_kg.store import ONTOLOGY_GRAPH
+
+    out = tmp_path / "gulag.rdf"
+    result = runner.invoke(cli, ["export", "--graph", "ontology", "--format", "rdfxml", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    ontology = list(gulag_kg.load().store.quads(graph=ONTOLOGY_GRAPH))
+    graph = rdflib.Graph().parse(out, format="xml")
+    assert len(graph) == len(ontology) > 500
+    assert (rdflib.URIRef("https://w3id.org/gulag-kg/ontology#Claim"), rdflib.RDF.type, rdflib.OWL.Class) in graph
+    stdout = runner.invoke(cli, ["export", "--graph", "https://w3id.org/gulag-kg/graph/ontology", "--format", "nt"])
+    assert stdout.stdout_bytes == serialize_quads([ox.Quad(q.subject, q.predicate, q.object) for q in ontology], "nt")
+    unknown = runner.invoke(cli, ["export", "--graph", "nope"])
+    assert unknown.exit_code == 2 and "no graph 'nope' in the store; it has: article, derived, ontology" in unknown.output
 
 
 def test_export_into_missing_directory_exits_2(runner, tmp_path):

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from ..export import canonical_quads, serialize_quads
+from ..export import serialize_quads
 from ..prefixes import GK_NS, GRAPH_NS, PREFIXES, VOCAB_NS
 from ..store import ONTOLOGY_GRAPH, Store
 from .negotiation import MediaType, choose, media_types
@@ -48,9 +48,6 @@ def serialize(quads: list[ox.Quad], ext: str) -> bytes:
     media = DOCUMENT_TYPES[ext]
     if media.kind != "graph":
         raise ValueError(f"{ext} is not an RDF document type")
-    if media.name == "rdfxml":
-        triples = [ox.Triple(q.subject, q.predicate, q.object) for q in canonical_quads(quads, union=True)]
-        return ox.serialize(triples, format=ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
     return serialize_quads(quads, media.name)
 
 

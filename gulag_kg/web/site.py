@@ -32,6 +32,7 @@ from ..store import EndpointStore
 from ..version import __version__
 from . import charts as charts_module
 from . import linked_data, mapping
+from .negotiation import media_types
 from .passages import SourceTexts, marked_segments
 from .search import SearchIndex
 from .templating import render
@@ -48,7 +49,8 @@ OPEN_QUOTES = 40
 #: Rows a named query's page shows (a query with more says so and links to the endpoint).
 QUERY_ROWS = 1000
 
-_DUMP_FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "jsonld", "nq": "nquads", "trig": "trig"}
+#: The whole-graph dumps, by extension: every RDF format the site serves (one table: negotiation's).
+_DUMP_FORMATS = {m.extension: m.name for m in media_types("graph")}
 
 
 @dataclass(frozen=True)
