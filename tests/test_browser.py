@@ -91,7 +91,7 @@ def test_the_map_draws_the_camps_over_the_base_layer(page, base, graph):
 
 
 def test_a_chart_with_what_it_does_not_draw(page, base):
-    page.goto(base + "/charts.html")
+    page.goto(base + "/charts.html", timeout=120_000)  # the first rendering draws every chart (seconds on a busy machine)
     chart = page.locator("#chart-deaths svg")
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
