@@ -61,20 +61,26 @@ def oxigraph_server(*, union_default_graph: bool = False, timeout_s: int | None 
     process = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/query?query=ASK%7B%7D", timeout=1):
-                    break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if process.poll() is not None:
-                    raise RuntimeError(f"oxigraph server exited: {process.stderr.read().decode(errors='replace')}")
-                if time.monotonic() > deadline:
-                    raise RuntimeError("oxigraph server did not start within 20 s")
-                time.sleep(0.1)
+        wait_until_up(f"{base}/query?query=ASK%7B%7D", process, "oxigraph server", seconds=20,
+                      log=lambda: process.stderr.read().decode(errors="replace"))
         yield OxigraphServer(base)
     finally:
         stop(process)
+
+
+def wait_until_up(url: str, process: subprocess.Popen, name: str, *, seconds: float, log) -> None:
+    """Wait until ``url`` answers; fail with the server's log if it exits or takes too long."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except (urllib.error.URLError, ConnectionError, OSError):
+            if process.poll() is not None:
+                raise RuntimeError(f"{name} exited: {log()}") from None
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"{name} did not start within {seconds:g} s") from None
+            time.sleep(0.1)
 
 
 def stop(process: subprocess.Popen, timeout: float = 20) -> None:
@@ -198,18 +204,10 @@ def virtuoso_server(directory: Path, *, max_rows: int = 10_000_000):
                                stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{http}"
     try:
-        deadline = time.monotonic() + 180  # a new database takes 20-60 s on a busy machine
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/sparql?query=ASK%7B%7D", timeout=2):
-                    break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                if process.poll() is not None:
-                    log = directory / "virtuoso.log"
-                    raise RuntimeError("virtuoso exited: " + (log.read_text(errors="replace")[-2000:] if log.exists() else ""))
-                if time.monotonic() > deadline:
-                    raise RuntimeError("virtuoso did not start within 180 s")
-                time.sleep(0.5)
+        log = directory / "virtuoso.log"
+        # a new database takes 20-60 s on a busy machine
+        wait_until_up(f"{base}/sparql?query=ASK%7B%7D", process, "virtuoso", seconds=180,
+                      log=lambda: log.read_text(errors="replace")[-2000:] if log.exists() else "")
         subprocess.run(["isql-vt", f"127.0.0.1:{sql}", "dba", "dba",
                         "exec=grant SPARQL_UPDATE to \"SPARQL\"; DB.DBA.RDF_DEFAULT_USER_PERMS_SET ('nobody', 7);"],
                        check=True, capture_output=True, timeout=60)
