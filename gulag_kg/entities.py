@@ -1,4 +1,10 @@
-"""Finding an entity by what a person types, and describing it."""
+"""Finding an entity by what a person types, and describing it.
+
+An IRI or a prefixed name is read by index look-up (the quads of that subject), and so is every
+part of a description: its cost grows with what the graph says of the entity, not with the size
+of the store (under 50 ms at 10M triples, ``bench/describe_scale.py``). Only a name or a slug
+(``NKVD``, ``nkvd``) needs the index of every entity's names, :func:`_index`.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +15,7 @@ from difflib import get_close_matches
 import pyoxigraph as ox
 
 from .errors import AmbiguousEntityError, UnknownEntityError
+from .lookup import labels_of, quotes_of
 from .prefixes import ID_NS as ID, PREFIXES
 from .store import DERIVED_GRAPH, Store
 
@@ -50,15 +57,12 @@ def _norm(text: str) -> str:
     return "".join(c for c in text if not unicodedata.combining(c)).strip()
 
 
-def english_label(store: Store, iri: str) -> str:
-    """The English label of a resource (any label if none is English; a prefixed name if none)."""
-    rows = list(store.query(
-        "SELECT ?s ?l WHERE { ?s rdfs:label|skos:prefLabel ?l } ORDER BY DESC(LANGMATCHES(LANG(?l), 'en')) ?l LIMIT 1",
-        substitutions={ox.Variable("s"): ox.NamedNode(iri)}))
-    return rows[0]["l"].value if rows else compact(iri)
-
-
 _NAME_PROPERTIES = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel"}
+#: The predicates an entity is named by, as :data:`_LABELS` reads them (the first is preferred
+#: for its English label).
+_LABEL_PROPERTIES = tuple(PREFIXES[p] + local for p, local in (
+    ("rdfs", "label"), ("skos", "prefLabel"), ("skos", "altLabel"), ("gk", "abbreviation")))
+RDF_TYPE = PREFIXES["rdf"] + "type"
 
 
 def _index(store: Store) -> dict[str, dict]:
@@ -77,6 +81,32 @@ def _index(store: Store) -> dict[str, dict]:
     return entities
 
 
+
+def entity_of(store: Store, iri: str) -> Entity | None:
+    """The entity at ``iri`` (under ``/id/`` and with a type), read from the quads of that
+    subject; None if the graph has no such entity. Named as :func:`resolve_entity` names it: an
+    English label (``rdfs:label`` first), else the first label, else the prefixed name."""
+    if not iri.startswith(str(ID)):
+        return None
+    try:
+        node = ox.NamedNode(iri)
+    except ValueError:
+        return None
+    types, labels, english = set(), set(), []
+    for q in store.quads_for_pattern(node, None, None, None):
+        p = q.predicate.value
+        if p == RDF_TYPE:
+            types.add(q.object.value)
+        elif p in _LABEL_PROPERTIES and isinstance(q.object, ox.Literal):
+            labels.add(q.object.value)
+            if q.object.language == "en":
+                english.append((_LABEL_PROPERTIES.index(p), q.object.value))
+    if not types:
+        return None
+    label = min(english)[1] if english else next(iter(sorted(labels)), compact(iri))
+    return Entity(iri, label, tuple(sorted(types)))
+
+
 def resolve_entity(store: Store, thing: str) -> Entity:
     """The one entity ``thing`` names: an IRI, a prefixed name (``agency:nkvd``), a slug
     (``nkvd``), or a label or alternative name in any language (``NKVD``, ``ГУЛАГ``).
@@ -84,20 +114,23 @@ def resolve_entity(store: Store, thing: str) -> Entity:
     Raises :class:`UnknownEntityError` (with close matches) or :class:`AmbiguousEntityError`.
     """
     thing = thing.strip()
+    iri = thing
+    prefix, sep, local = thing.partition(":")
+    if sep and prefix in PREFIXES and not local.startswith("//"):
+        iri = PREFIXES[prefix] + local
+    if thing.startswith(("http://", "https://")) or (sep and prefix in PREFIXES):
+        found = entity_of(store, iri)  # an index look-up, whatever the size of the store
+        if found is None:
+            raise UnknownEntityError(f"{thing!r} is not in the graph. Try 'gulag-kg query \"SELECT ...\"' or a label such as 'NKVD'.")
+        return found
     index = _index(store)
 
     def entity(iri: str) -> Entity:
         entry = index[iri]
         return Entity(iri, entry["en"] or next(iter(sorted(entry["labels"])), compact(iri)), tuple(sorted(entry["types"])))
 
-    iri = thing
-    prefix, sep, local = thing.partition(":")
-    if sep and prefix in PREFIXES and not local.startswith("//"):
-        iri = PREFIXES[prefix] + local
     if iri in index:
         return entity(iri)
-    if thing.startswith(("http://", "https://")) or (sep and prefix in PREFIXES):
-        raise UnknownEntityError(f"{thing!r} is not in the graph. Try 'gulag-kg query \"SELECT ...\"' or a label such as 'NKVD'.")
 
     wanted = _norm(thing)
     matches = sorted(i for i, e in index.items() if wanted in {_norm(l) for l in e["labels"]})
@@ -157,16 +190,18 @@ _SKIP_OUT = {
 }
 
 
-def _term_text(term) -> str:
-    return term.value
-
-
 def describe_entity(store: Store, iri: str) -> Description:
-    """Everything the graph says of ``iri``: labels, statements both ways, quotes, links, claims."""
+    """Everything the graph says of ``iri``: labels, statements both ways, quotes, links, claims.
+
+    Every read is an index look-up on ``iri`` or on the IRIs found next to it (their labels in
+    one query, :func:`gulag_kg.lookup.labels_of`), never a pattern filtered afterwards."""
     from .claims import list_claims
 
+    entity = entity_of(store, iri)
+    if entity is None:
+        raise UnknownEntityError(f"{iri!r} is not in the graph.")
     node = ox.NamedNode(iri)
-    labels, same_as, statements = [], [], []
+    labels, same_as, out, into = [], [], [], []
     for q in store.quads_for_pattern(node, None, None, None):
         if q.graph_name == DERIVED_GRAPH:  # the truthy view repeats the claims listed below
             continue
@@ -177,24 +212,23 @@ def describe_entity(store: Store, iri: str) -> Description:
             same_as.append(q.object.value)
         if p in _SKIP_OUT or isinstance(q.object, ox.BlankNode):
             continue
-        value_label = english_label(store, q.object.value) if isinstance(q.object, ox.NamedNode) else q.object.value
-        statements.append(Statement(p, compact(p), q.object.value, value_label, "out"))
+        out.append((p, q.object))
     for q in store.quads_for_pattern(None, None, node, None):
         if q.graph_name == DERIVED_GRAPH or not isinstance(q.subject, ox.NamedNode) or q.predicate.value.startswith("https://w3id.org/gulag-kg/ontology#subject"):
             continue
         subject = q.subject.value
         if subject.startswith(str(ID) + "claim/") or subject.startswith(str(ID) + "link/"):
             continue
-        statements.append(Statement(q.predicate.value, compact(q.predicate.value), subject, english_label(store, subject), "in"))
-    quotes = sorted({row["exact"].value for row in store.query(
-        "SELECT ?e ?exact WHERE { ?e gk:evidence/oa:hasSelector/oa:exact ?exact }",
-        substitutions={ox.Variable("e"): node})})
-    index_entry = resolve_entity(store, iri)
+        into.append((q.predicate.value, subject))
+    names = labels_of(store, {o.value for _, o in out if isinstance(o, ox.NamedNode)} | {s for _, s in into})
+    statements = [Statement(p, compact(p), o.value, names.get(o.value, compact(o.value)) if isinstance(o, ox.NamedNode) else o.value, "out")
+                  for p, o in out]
+    statements += [Statement(p, compact(p), s, names.get(s, compact(s)), "in") for p, s in into]
     return Description(
-        entity=index_entry,
+        entity=entity,
         labels=tuple(sorted(set(labels))),
         statements=tuple(sorted(set(statements), key=lambda s: (s.direction != "out", s.predicate_label, s.value_label))),
-        quotes=tuple(quotes),
+        quotes=quotes_of(store, [iri]).get(iri, ()),
         same_as=tuple(sorted(set(same_as))),
         claims=tuple(list_claims(store, iri)),
     )

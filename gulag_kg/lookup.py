@@ -77,8 +77,7 @@ def quotes_of(store: Store, iris: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 def labels_of(store: Store, iris: Iterable[str]) -> dict[str, str]:
     """The label of each IRI (``rdfs:label`` or ``skos:prefLabel``): an English one first, then
-    the first in order, as :func:`gulag_kg.entities.english_label` chooses; IRIs without a
-    label are left out."""
+    the first in order; IRIs without a label are left out."""
     labels: dict[str, str] = {}
     for chunk in chunks(iris):
         for row in store.query(f"""
