@@ -82,15 +82,17 @@ _SCHEMES = """
 SELECT ?s ?p ?o ?g WHERE { ?s a skos:ConceptScheme . GRAPH ?g { ?s ?p ?o } }
 """
 
+# The graph named in the pattern, not compared in a FILTER: that would read every graph.
 _ONTOLOGY = """
 SELECT ?s ?p ?o ?g WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  FILTER(?g = %(graph)s && (isBlank(?s) || ?s = %(ontology)s || STRSTARTS(STR(?s), "%(ns)s")))
+  GRAPH %(graph)s { ?s ?p ?o }
+  FILTER(isBlank(?s) || ?s = %(ontology)s || STRSTARTS(STR(?s), "%(ns)s"))
+  BIND(%(graph)s AS ?g)
 }
 """
 
 _GRAPH = """
-SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g = %(x)s) }
+SELECT ?s ?p ?o ?g WHERE { GRAPH %(x)s { ?s ?p ?o } BIND(%(x)s AS ?g) }
 """
 
 
