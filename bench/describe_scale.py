@@ -15,11 +15,15 @@ emptied before each call, so every page is rendered again). Wall time and the pr
 time are both given: on a shared machine the wall time includes waiting for a core. A call over
 ``--budget`` seconds is not repeated (a scan at 10M takes seconds).
 
-The script only uses APIs that the code before issue 15's fix also has, so the same script run
-by another checkout's Python measures that code on the same store::
+``--data FILE`` measures an in-memory store instead (the shipped graph and FILE, as ``gulag-kg
+--data FILE serve`` holds them). The script only uses APIs that the code before issue 15's fix
+also has, so the same script run by another checkout's Python measures that code on the same
+store (``--read-only`` lets two processes share it; ``--only page`` leaves out ``describe``, which
+took minutes a call there)::
 
-    python bench/describe_scale.py --store /tmp/kg-10m --size 10000000 --json bench/results-describe-10m.json
-    /other/checkout/.venv/bin/python bench/describe_scale.py --store /tmp/kg-10m --label before
+    python bench/describe_scale.py --store /tmp/kg-10m --size 10000000 --label after --json bench/results-describe-scale.json
+    /other/checkout/.venv/bin/python bench/describe_scale.py --store /tmp/kg-10m --read-only --label before
+    python bench/describe_scale.py --data bench/.data/synthetic-1000000-seed1.nt.gz --label after
 """
 
 from __future__ import annotations
@@ -73,7 +77,9 @@ def timed(function, repeat: int, budget: float) -> dict:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--store", type=Path, required=True, help="on-disk store (made with --size if missing)")
+    where = parser.add_mutually_exclusive_group(required=True)
+    where.add_argument("--store", type=Path, help="on-disk store (made with --size if missing)")
+    where.add_argument("--data", type=Path, help="in memory instead: the shipped graph and this file (as --data)")
     parser.add_argument("--size", type=int, help="synthetic triples to generate and load when the store is missing")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--entity", action="append", help="IRI or prefixed name (default: five, see ENTITIES)")
@@ -84,7 +90,7 @@ def main() -> None:
     parser.add_argument("--only", choices=("describe", "page"), help="time only describe or only the page")
     parser.add_argument("--read-only", action="store_true", help="open the store read-only (beside another process that has it open)")
     args = parser.parse_args()
-    if not args.store.exists():
+    if args.store is not None and not args.store.exists():
         if args.size is None:
             parser.error(f"{args.store} does not exist: give --size to make it")
         make_store(args.store, args.size, args.seed)
@@ -98,11 +104,14 @@ def main() -> None:
     from gulag_kg.web.urls import iri_path
 
     start = time.perf_counter()
-    if args.read_only:  # opened before gulag-kg opens it: RocksDB allows one read-write process
-        from gulag_kg import store as store_module
+    if args.data is not None:
+        kg = gulag_kg.load([args.data])
+    else:
+        if args.read_only:  # opened before gulag-kg opens it: RocksDB allows one read-write process
+            from gulag_kg import store as store_module
 
-        store_module._OPEN_ON_DISK[args.store.resolve()] = pyoxigraph.Store.read_only(str(args.store))
-    kg = KnowledgeGraph(open_store(path=args.store))
+            store_module._OPEN_ON_DISK[args.store.resolve()] = pyoxigraph.Store.read_only(str(args.store))
+        kg = KnowledgeGraph(open_store(path=args.store))
     quads = len(kg.store)
     site = Site(kg)
     opened = time.perf_counter() - start
@@ -128,7 +137,7 @@ def main() -> None:
             for name, r in result.items() if name != "entity"), flush=True)
     run = {
         "benchmark": "describe-scale", "label": args.label, "code": str(Path(gulag_kg.__file__).parent),
-        "store": str(args.store), "read_only": args.read_only, "quads": quads, "open_s": round(opened, 2),
+        "store": str(args.store or f"memory, shipped graph + {args.data}"), "read_only": args.read_only, "quads": quads, "open_s": round(opened, 2),
         "pyoxigraph": pyoxigraph.__version__, "python": platform.python_version(), "cpus": os.cpu_count(),
         "load_average_1m_end": round(os.getloadavg()[0], 2), "repeat": args.repeat, "results": results,
     }
