@@ -12,11 +12,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from . import paths
 from .store import Store
 
 _QUOTES = """
 SELECT ?owner ?source ?local ?exact ?prefix ?suffix ?isClaim WHERE {
+  %s
   ?owner gk:evidence ?evidence .
   ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
   ?selector a oa:TextQuoteSelector ; oa:exact ?exact .
@@ -49,20 +52,22 @@ class QuoteProblem:
     reason: str
 
 
-def _source_texts(store: Store) -> dict[str, str]:
+def _source_texts(store: Store, only: str = "") -> dict[str, str]:
     texts: dict[str, str] = {}
-    for row in store.query("SELECT ?source ?local WHERE { ?source a gk:SourceDocument ; gk:localCopy ?local }"):
+    for row in store.query("SELECT ?source ?local WHERE { %s ?source a gk:SourceDocument ; gk:localCopy ?local }" % only):
         path = paths.project_root() / Path(row["local"].value)
         if path.suffix == ".txt" and path.is_file():
             texts[row["source"].value] = path.read_text(encoding="utf-8")
     return texts
 
 
-def locate_quotes(store: Store) -> list[Quote]:
-    """Every text quote of the store, located in its stored source text."""
-    texts = _source_texts(store)
+def locate_quotes(store: Store, source: str | None = None) -> list[Quote]:
+    """Every text quote of the store (or of one ``source``, looked up from it: a source's page
+    does not read the quotes of every other source), located in its stored source text."""
+    only = f"VALUES ?source {{ {ox.NamedNode(source)} }}" if source is not None else ""
+    texts = _source_texts(store, only)
     out = []
-    for row in store.query(_QUOTES):
+    for row in store.query(_QUOTES % only):
         source = row["source"].value
         exact = row["exact"].value
         prefix = row["prefix"].value if row["prefix"] is not None else ""

@@ -124,7 +124,7 @@ def test_describe_reads_by_index(recording, thing):
 
 
 @pytest.mark.parametrize("path", ["id/agency/nkvd.html", "id/agency/gulag.html", "id/camp/sevvostlag.html",
-                                  "id/person/zemskov.html", "id/agency/nkvd.ttl"])
+                                  "id/person/zemskov.html", "id/agency/nkvd.ttl", "id/source/wikipedia-en-gulag.html"])
 def test_entity_pages_read_by_index(recording, site, path):
     assert site.document(path).status == 200
     site._cache.clear()
