@@ -3,7 +3,7 @@
 An IRI or a prefixed name is read by index look-up (the quads of that subject), and so is every
 part of a description: its cost grows with what the graph says of the entity, not with the size
 of the store (under 50 ms at 10M triples, ``bench/describe_scale.py``). Only a name or a slug
-(``NKVD``, ``nkvd``) needs the index of every entity's names, :func:`_index`.
+(``NKVD``, ``nkvd``) needs a read of every name in the store (:func:`_labels`).
 """
 
 from __future__ import annotations
