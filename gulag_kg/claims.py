@@ -21,7 +21,7 @@ import pyoxigraph as ox
 
 from .entities import compact
 from .errors import GulagKgError
-from .lookup import chunks, iri_terms, labels_of, quotes_of, same_entities, statements_of
+from .lookup import chunks, iri_terms, labels_of, quotes_of, same_entities, statements_of, subject_statements
 from .prefixes import GK_NS, ID_NS, PREFIXES
 from .store import Store
 
@@ -168,7 +168,7 @@ def claim_rows(store: Store, claims: Iterable[str]) -> list[ClaimRow]:
 
     labels = labels_of(store, {t.value for c in claims for name in _LABELLED for t in facts[c].get(GK_NS + _FIELDS[name], ())
                                if isinstance(t, ox.NamedNode)})
-    units = _allowed_units(store)
+    units = _allowed_units(store, {t.value for c in claims for t in facts[c].get(GK_NS + "property", ())})
     names = list(_FIELDS)
     out = []
     for c in claims:
@@ -231,13 +231,17 @@ def _row(iri: str, terms: dict, labels: dict[str, str], units: dict[str, tuple[s
     )
 
 
-def _allowed_units(store: Store) -> dict[str, tuple[str, ...]]:
-    """The labels of the units each quantity property allows (``gk:allowedUnit``)."""
-    out: dict[str, list[str]] = {}
-    for row in store.query("""SELECT ?p ?label WHERE { ?p gk:allowedUnit ?u .
-            OPTIONAL { ?u skos:prefLabel ?label FILTER (LANG(?label) = "en") } } ORDER BY ?p ?label"""):
-        out.setdefault(row["p"].value, []).append(row["label"].value if row["label"] is not None else "")
-    return {p: tuple(u) for p, u in out.items()}
+def _allowed_units(store: Store, properties: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """The English labels of the units each of ``properties`` allows (``gk:allowedUnit``; "" for a
+    unit without one), sorted."""
+    allowed = statements_of(store, properties, [GK_NS + "allowedUnit"])
+    units = {u.value for by_p in allowed.values() for u in by_p[GK_NS + "allowedUnit"]}
+    english: dict[str, list[str]] = defaultdict(list)
+    for u, _, label in subject_statements(store, units, [PREFIXES["skos"] + "prefLabel"]):
+        if isinstance(label, ox.Literal) and label.language == "en":
+            english[u].append(label.value)
+    return {p: tuple(sorted(label for u in by_p[GK_NS + "allowedUnit"] for label in english.get(u.value) or [""]))
+            for p, by_p in allowed.items()}
 
 
 @dataclass(frozen=True)
@@ -318,7 +322,7 @@ def contradictions(store: Store, claims) -> list[Contradiction]:
         return []
     involved = sorted({c for pair in pairs for c in pair})
     sides = {}
-    for row in store.query(_SIDES % iri_terms(involved)):
+    for row in (row for chunk in chunks(involved) for row in store.query(_SIDES % chunk)):
         iri = row["claim"].value
         value = row["valueLabel"] or row["value"]
         bounds = "–".join(t.value for t in (row["lower"], row["upper"]) if t is not None)

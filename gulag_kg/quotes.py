@@ -11,11 +11,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from . import paths
 from .store import Store
 
 _QUOTES = """
 SELECT ?owner ?source ?local ?exact ?prefix ?suffix ?isClaim WHERE {
+  %s
   ?owner gk:evidence ?evidence .
   ?evidence oa:hasSource ?source ; oa:hasSelector ?selector .
   ?selector a oa:TextQuoteSelector ; oa:exact ?exact .
@@ -48,19 +51,21 @@ class QuoteProblem:
     reason: str
 
 
-def _source_texts(store: Store) -> dict[str, str]:
+def _source_texts(store: Store, only: str = "") -> dict[str, str]:
     texts: dict[str, str] = {}
-    for row in store.query("SELECT ?source ?local WHERE { ?source a gk:SourceDocument ; gk:localCopy ?local }"):
+    for row in store.query("SELECT ?source ?local WHERE { %s ?source a gk:SourceDocument ; gk:localCopy ?local }" % only):
         if row["local"].value.endswith(".txt"):
             texts[row["source"].value] = paths.local_copy(row["local"].value).read_text(encoding="utf-8")
     return texts
 
 
-def locate_quotes(store: Store) -> list[Quote]:
-    """Every text quote of the store, located in its stored source text."""
-    texts = _source_texts(store)
+def locate_quotes(store: Store, source: str | None = None) -> list[Quote]:
+    """Every text quote of the store (or of one ``source``, looked up from it: a source's page
+    does not read the quotes of every other source), located in its stored source text."""
+    only = f"VALUES ?source {{ {ox.NamedNode(source)} }}" if source is not None else ""
+    texts = _source_texts(store, only)
     out = []
-    for row in store.query(_QUOTES):
+    for row in store.query(_QUOTES % only):
         source = row["source"].value
         exact = row["exact"].value
         prefix = row["prefix"].value if row["prefix"] is not None else ""

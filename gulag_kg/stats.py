@@ -37,9 +37,12 @@ def _pairs(store: Store, query: str) -> tuple[tuple[str, int], ...]:
 
 def compute_stats(store: Store) -> Stats:
     ns = str(ID)
-    graphs = tuple(
-        (compact(g.value), sum(1 for _ in store.quads(graph=g))) for g in store.named_graphs()
-    )
+    # Counted by the engine, not by reading every quad into Python: that reads each quad's
+    # strings, and on disk one 15 MB literal made the reads of its neighbours in RocksDB slow
+    # (stats took 23-100 s instead of 0.5-1.6 s on the shipped graph).
+    sizes = {row["g"].value: int(row["n"].value)
+             for row in store.query("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")}
+    graphs = tuple((compact(g.value), sizes.get(g.value, 0)) for g in store.named_graphs())
     classes = _pairs(store, f"""
         SELECT ?key (COUNT(DISTINCT ?e) AS ?n) WHERE {{ ?e a ?key FILTER(STRSTARTS(STR(?e), "{ns}")) }} GROUP BY ?key""")
     by_property = _pairs(store, "SELECT ?key (COUNT(?c) AS ?n) WHERE { ?c a gk:Claim ; gk:property ?key } GROUP BY ?key")

@@ -81,16 +81,18 @@ SELECT ?s ?p ?o ?g WHERE { ?s a skos:ConceptScheme . GRAPH ?g { ?s ?p ?o } }
 
 # The ontology document: our terms, the ontology's own statements, and the declarations of the
 # external terms it uses, without which it would not be OWL 2 DL (tests/test_owl.py checks it).
+# The graph is named in the pattern, not compared in a FILTER: that would read every graph.
 _ONTOLOGY = """
 SELECT ?s ?p ?o ?g WHERE {
-  GRAPH ?g { ?s ?p ?o }
-  FILTER(?g = %(graph)s && (isBlank(?s) || ?s = %(ontology)s || STRSTARTS(STR(?s), "%(ns)s")
-         || (?p = rdf:type && ?o IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty))))
+  GRAPH %(graph)s { ?s ?p ?o }
+  FILTER(isBlank(?s) || ?s = %(ontology)s || STRSTARTS(STR(?s), "%(ns)s")
+         || (?p = rdf:type && ?o IN (owl:Class, owl:ObjectProperty, owl:DatatypeProperty, owl:AnnotationProperty)))
+  BIND(%(graph)s AS ?g)
 }
 """
 
 _GRAPH = """
-SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } FILTER(?g = %(x)s) }
+SELECT ?s ?p ?o ?g WHERE { GRAPH %(x)s { ?s ?p ?o } BIND(%(x)s AS ?g) }
 """
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from .. import paths
+from ..lookup import chunks
 from ..store import Store
 
 
@@ -138,8 +139,7 @@ class SourceTexts:
     def evidence(self, owners: list[str]) -> dict[str, list[Evidence]]:
         """Every ``gk:evidence`` of ``owners`` (IRIs), located where it is a text quote."""
         out: dict[str, list[Evidence]] = {o: [] for o in owners}
-        for chunk in range(0, len(owners), 200):
-            values = " ".join(str(ox.NamedNode(o)) for o in owners[chunk:chunk + 200])
+        for values in chunks(owners):  # a few at a time: a long VALUES block is a scan in Oxigraph
             for row in self._store.query(_EVIDENCE % values):
                 def text(name):
                     term = row[name]

@@ -553,7 +553,7 @@ class Site:
         source = self.texts.get(iri)
         if source is None:
             return None
-        quotes = [q for q in locate_quotes(self.store) if q.source == iri and q.start is not None]
+        quotes = [q for q in locate_quotes(self.store, source=iri) if q.start is not None]
         by_paragraph: dict[int, list] = {}
         for q in quotes:
             number = source.paragraph_at(q.start)

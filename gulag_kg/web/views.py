@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from ..claims import ClaimRow, claim_rows, contradictions, list_claims
-from ..lookup import statements_of
+from ..lookup import LABEL_PREDICATES, statements_of, subject_statements
 from ..entities import compact
 from ..prefixes import GK_NS, PREFIXES
 from ..store import DERIVED_GRAPH, Store
@@ -170,22 +170,18 @@ class Labeller:
         self.cache: dict[str, tuple[str, str]] = {}
 
     def fetch(self, iris) -> None:
-        wanted = sorted({i for i in iris if i not in self.cache})
-        for start in range(0, len(wanted), 300):
-            chunk = wanted[start:start + 300]
-            found: dict[str, list[tuple]] = defaultdict(list)
-            values = " ".join(str(ox.NamedNode(i)) for i in chunk)
-            for row in self.store.query(
-                    f"SELECT ?s ?l WHERE {{ VALUES ?s {{ {values} }} ?s rdfs:label|skos:prefLabel ?l }}"):
-                label = row["l"]
-                lang = getattr(label, "language", None) or ""
-                found[row["s"].value].append((lang != "en", lang != "", lang, label.value))
-            for iri in chunk:
-                if found.get(iri):
-                    _, _, lang, text = min(found[iri])
-                    self.cache[iri] = (text, lang)
-                else:
-                    self.cache[iri] = (compact(iri), "")
+        wanted = {i for i in iris if i not in self.cache}
+        found: dict[str, list[tuple]] = defaultdict(list)
+        for s, _, label in subject_statements(self.store, wanted, LABEL_PREDICATES):  # index look-ups
+            if isinstance(label, ox.Literal):
+                lang = label.language or ""
+                found[s].append((lang != "en", lang != "", lang, label.value))
+        for iri in wanted:
+            if found.get(iri):
+                _, _, lang, text = min(found[iri])
+                self.cache[iri] = (text, lang)
+            else:
+                self.cache[iri] = (compact(iri), "")
 
     def term(self, node) -> Term:
         if isinstance(node, str):
@@ -259,10 +255,7 @@ def claim_views(store: Store, rows: list[ClaimRow], labeller: Labeller, texts: S
             iris.add(other)
     iris.update(PREFIXES[p.split(":")[0]] + p.split(":", 1)[1] for p in {r.property for r in rows} if ":" in p)
     labeller.fetch(iris)
-    subjects = {}
-    for row in store.query("SELECT ?c ?s WHERE { VALUES ?c { %s } ?c gk:subject ?s }"
-                           % " ".join(str(ox.NamedNode(r.iri)) for r in rows)):
-        subjects[row["c"].value] = row["s"].value
+    subjects = {c: o.value for c, _, o in subject_statements(store, {r.iri for r in rows}, [GK_NS + "subject"])}
     labeller.fetch(subjects.values())
     evidence = texts.evidence([r.iri for r in rows])
     listed = {r.iri: r for r in rows}
