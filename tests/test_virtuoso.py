@@ -29,6 +29,11 @@ _ZERO_LENGTH_PATH = ("Virtuoso 7.2.5 loses the zero-length solutions of a `*` pr
                      "organisations; Steplag and Peschanlag, located in Kazakhstan itself, are missing from "
                      "camps-in-place); on some runs only")
 KNOWN_DIFFERENCES = {
+    "query agency-changes --format json": (
+        "Virtuoso 7.2.5 makes a comparison with an unbound variable false instead of an error, so the "
+        "query's COALESCE(?from = ?agency || ?to = ?agency, true) does not fall back to true without "
+        "the parameter: no row (the portable !BOUND(?agency) fails in Oxigraph 0.5, where BOUND of a "
+        "substituted parameter is false)", True),
     **{f"query {name} --format json": (_ZERO_LENGTH_PATH, False) for name in (
         "camps-by-agency", "camps-in-place", "camps-in-year", "claims-about-place", "organisations",
         "people-held-in-place")},

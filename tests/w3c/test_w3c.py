@@ -57,9 +57,6 @@ EXPECTED_FAILURES: dict[str, str] = {
     "shacl/property/property-001": OUR_REPORT,
     "shacl/property/uniqueLang-001": OUR_REPORT,
     "shacl/validation-reports/shared": OUR_REPORT,
-    "shacl/node/node-001": PYSHACL + "reports the nested sh:node failure twice",
-    "shacl/property/node-001": PYSHACL + "reports results of the nested node shape as well",
-    "shacl/property/node-002": PYSHACL + "reports results of the nested node shape as well",
     "shacl/property/uniqueLang-002": PYSHACL + "treats \"1\"^^xsd:boolean as true (only true activates sh:uniqueLang)",
 }
 
