@@ -149,3 +149,27 @@ def test_a_file_that_does_not_parse_back_is_not_written(tmp_path, monkeypatch):
     with pytest.raises(GulagKgError, match="the nt export does not parse back .*nothing was written"):
         export_file(_tricky(), "nt", tmp_path / "graph.nt")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_large_symmetric_blank_node_graph_is_exported_within_the_budget(monkeypatch):
+    """SECURITY.md: a cycle of blank nodes (every node alike) would cost quadratic time to
+    label canonically; the work is bounded, the labels are then broken by id, and the export
+    is still correct."""
+    n = 3000
+    cycle = [ox.Quad(ox.BlankNode(f"c{i}"), P, ox.BlankNode(f"c{(i + 1) % n}")) for i in range(n)]
+    broken = []
+    real = export._Colouring.break_ties_by_id
+    monkeypatch.setattr(export._Colouring, "break_ties_by_id", lambda self: broken.append(1) or real(self))
+    lines = serialize_quads(cycle, "nt").split(b"\n")[:-1]
+    assert broken, "the budget was not reached: the test no longer tests the guard"
+    assert len(lines) == n
+    subjects = {line.split(b" ")[0] for line in lines}
+    objects = {line.split(b" ")[2] for line in lines}
+    assert len(subjects) == n and subjects == objects  # still one cycle of n distinct nodes
+    following = dict(line.split(b" ")[0:3:2] for line in lines)
+    node, steps = next(iter(following)), 0
+    while True:
+        node, steps = following[node], steps + 1
+        if node == next(iter(following)):
+            break
+    assert steps == n
