@@ -387,7 +387,7 @@ def _engine_error(kind: str, message: str, origin: str) -> QueryError:
         m = re.search(r"variable (\?\w+)", message)
         if m:
             return QueryError(f"{origin}: parameter {m.group(1)[1:]!r} must be a variable of the SELECT clause: add {m.group(1)} to it")
-    if kind == "QueryError":
+    if kind in ("QueryError", "RdfXmlRefused"):
         return QueryError(message)
     return QueryError(f"{origin}: the query could not be evaluated: {message}")
 
@@ -396,7 +396,8 @@ class QueryStopped(QueryError):
     """A query that did not run to the end: stopped by a limit, or its engine failed.
 
     ``reason`` is that of :class:`gulag_kg.workers.WorkerFailure` (``timeout``, ``rows``,
-    ``memory``, ``server-memory``, ``busy``, ``crash``, ``engine``) or ``nesting``; the web layer
+    ``memory``, ``server-memory``, ``busy``, ``crash``, ``engine``), ``syntax``, ``format`` (the
+    answer cannot be written in the format asked for: RDF/XML) or ``nesting``; the web layer
     turns it into an HTTP status.
     """
 
@@ -429,8 +430,8 @@ def stopped(failure: workers.WorkerFailure, origin: str, hints: dict[str, str] =
         text = f"{origin}: the query engine failed ({failure.detail or 'no reason given'})"
     else:
         error = _engine_error(failure.error_type, failure.detail, origin)
-        return QueryStopped(str(error), reason="syntax" if failure.error_type == "SyntaxError" else "engine",
-                            engine_error=failure.error_type)
+        reason = {"SyntaxError": "syntax", "RdfXmlRefused": "format"}.get(failure.error_type, "engine")
+        return QueryStopped(str(error), reason=reason, engine_error=failure.error_type)
     return QueryStopped(text, reason=reason)
 
 

@@ -57,6 +57,10 @@ def _element_name_problem(iri: str) -> str | None:
     return None
 
 
+class RdfXmlRefused(GulagKgError):
+    """A graph that RDF/XML cannot hold (the message says which term, and what to ask for)."""
+
+
 def check(lines: list[bytes]) -> None:
     """Refuse, in one line, a graph (canonical N-Triples lines) that RDF/XML cannot hold."""
     predicates: set[bytes] = set()
@@ -72,13 +76,13 @@ def check(lines: list[bytes]) -> None:
         if role == "predicate" and iri in _SYNTAX_NAMES:
             problem = "it is one of RDF/XML's own syntax names"
         if problem:
-            raise GulagKgError(f"cannot export as RDF/XML: the {role} <{iri}>: {problem}; export as Turtle or N-Triples")
+            raise RdfXmlRefused(f"cannot export as RDF/XML: the {role} <{iri}>: {problem}; export as Turtle or N-Triples")
     for i in range(0, len(lines), 1 << 16):
         chunk = b"\n".join(lines[i:i + (1 << 16)])
         m = _NOT_XML.search(chunk)
         if m is not None:
             line = chunk[chunk.rfind(b"\n", 0, m.start()) + 1:].split(b"\n", 1)[0].decode()
-            raise GulagKgError(f"cannot export as RDF/XML: a literal holds a character XML 1.0 cannot carry "
+            raise RdfXmlRefused(f"cannot export as RDF/XML: a literal holds a character XML 1.0 cannot carry "
                                f"({m.group().decode(errors='replace')!r} in: {line[:200]}); export as Turtle or N-Triples")
 
 
@@ -101,6 +105,13 @@ def write(lines: list[bytes], statements: Iterable[ox.Quad], out: BinaryIO) -> N
     RDF/XML, with the project's prefixes, after :func:`check`."""
     check(lines)
     ox.serialize((q.triple for q in statements), _CarriageReturns(out), ox.RdfFormat.RDF_XML, prefixes=PREFIXES)
+
+
+def write_triples(triples: Iterable[ox.Triple], out: BinaryIO) -> None:
+    """A graph given as triples (the answer of a CONSTRUCT or DESCRIBE) as :func:`write` writes
+    statements: checked first, so that nothing is written for a graph RDF/XML cannot hold."""
+    data = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES)
+    write(data.splitlines(), ox.parse(data, format=ox.RdfFormat.N_TRIPLES), out)
 
 
 def check_well_formed(path: Path) -> None:

@@ -218,7 +218,11 @@ def _form(result) -> str:
 
 
 def _serialize_graph(triples, out, fmt: ox.RdfFormat) -> None:
-    if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML):
+    if fmt == ox.RdfFormat.RDF_XML:  # checked first: Oxigraph would write what XML parsers reject
+        from .rdfxml import write_triples
+
+        write_triples(triples, out)
+    elif fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         ox.serialize(triples, out, format=fmt, prefixes=PREFIXES)
     else:
         ox.serialize(triples, out, format=fmt)

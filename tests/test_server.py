@@ -456,6 +456,13 @@ def _same_answers(server, shipped):
     assert status == 200
     got = {ox.Triple(q.subject, q.predicate, q.object) for q in ox.parse(body, format=ox.RdfFormat.RDF_XML)}
     assert got == set(shipped.query(CONSTRUCT))
+    # a predicate RDF/XML cannot write as an element: refused, not sent as XML that parsers reject
+    odd = 'CONSTRUCT { <http://example.org/s> <http://example.org/p/1> "x" } WHERE {}'
+    status, _, body = call(query_url(server, odd), headers={"Accept": "application/rdf+xml"})
+    assert status == 406, body
+    assert "cannot export as RDF/XML: the predicate <http://example.org/p/1>" in one_line_error(body)
+    status, _, body = call(query_url(server, odd), headers={"Accept": "text/turtle"})
+    assert status == 200 and b"<http://example.org/p/1>" in body
     status, _, body = call(query_url(server, "SELECT * WHERE { ?s ?p ?o }"))
     assert status == 422 and "more than 50 rows" in one_line_error(body)
     status, _, body = call(query_url(server, "DROP ALL"))

@@ -12,7 +12,8 @@
 * Refusals, each with a one-line message: a malformed query 400 (the parser's message), an update
   or SERVICE 403 (SERVICE unless the operator allows it), a body over the limit 413, a request
   target over the limit 414, a media type of the body other than the two above 415, a query
-  nested too deeply for the engine 400, a result over the row limit 422 (never cut: the operator
+  nested too deeply for the engine 400, a graph that RDF/XML cannot hold asked for as RDF/XML 406
+  (a predicate with no XML name, say; Turtle and N-Triples hold it), a result over the row limit 422 (never cut: the operator
   can lift the limit, and results then stream), too many queries at once 503 with Retry-After, the
   time limit 503, the memory caps 503 (the server's) or 500 (the query's), an engine failure 500,
   an unreachable remote endpoint (``--endpoint``) 502.
@@ -42,6 +43,7 @@ from .. import query as queries
 from .. import workers
 from ..errors import GulagKgError, QueryError
 from ..prefixes import PREFIXES
+from ..rdfxml import RdfXmlRefused
 from ..store import StoreError
 from ..version import __version__
 from .negotiation import MediaType, by_name, choose, media_types
@@ -142,6 +144,8 @@ class QueryEngine:
             rows = workers._write_result(result, formats[form], self.settings.max_rows, out)
         except workers._TooManyRows:
             raise workers.WorkerFailure("rows", limit=self.settings.max_rows) from None
+        except RdfXmlRefused as exc:  # as a worker reports it
+            raise workers.WorkerFailure("engine", str(exc), error_type=type(exc).__name__) from None
         data = out.getvalue()
 
         async def chunks():
@@ -351,7 +355,7 @@ def _server_hints(settings: WebSettings) -> dict[str, str]:
 
 
 _STATUS = {"timeout": 503, "rows": 422, "memory": 500, "server-memory": 503, "busy": 503, "crash": 500,
-           "engine": 500, "syntax": 400, "nesting": 400}
+           "engine": 500, "syntax": 400, "nesting": 400, "format": 406}
 
 
 def _refusal(error: QueryError, settings: WebSettings) -> Refusal:
