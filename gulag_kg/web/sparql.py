@@ -134,8 +134,9 @@ class QueryEngine:
             data = store._request(store.query_url, data=urllib.parse.urlencode(params).encode(), method="POST", headers={
                 "Content-Type": "application/x-www-form-urlencoded",
                 "Accept": "application/n-triples" if graph else "application/sparql-results+json"})
-            result = (list(ox.parse(data, format=ox.RdfFormat.N_TRIPLES)) if graph
-                      else ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON))
+            dialect = store.dialect  # what that server does differently (gulag_kg.dialects)
+            result = (list(ox.parse(dialect.triples(data), format=ox.RdfFormat.N_TRIPLES)) if graph
+                      else ox.parse_query_results(dialect.results(data), format=ox.QueryResultsFormat.JSON))
         form = "ask" if isinstance(result, ox.QueryBoolean) else "select" if isinstance(result, ox.QuerySolutions) else "graph"
         if form == "graph":
             result = [ox.Triple(t.subject, t.predicate, t.object) for t in result]
